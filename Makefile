@@ -1,0 +1,36 @@
+# Two commands matter: `make demo` (set up + run the main job on the demo data)
+# and `make test` (set up + run every test). Both create .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint workshop clean setup
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/engagecycle validate assessments
+	$(BIN)/engagecycle score --period latest
+
+test: $(STAMP)
+	$(BIN)/ruff check engagecycle tests benchmarks scripts
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check engagecycle tests benchmarks scripts
+	$(BIN)/ruff format --check engagecycle tests benchmarks scripts
+
+workshop: $(STAMP)
+	$(BIN)/engagecycle workshop $(ORG) $(PERIOD)
+
+clean:
+	rm -rf outputs/* .pytest_cache
+	@touch outputs/.gitkeep

@@ -1,0 +1,777 @@
+"""The answer model: one organisation's self-assessment for one period.
+
+The parsed YAML document *is* the model. `Assessment` reads typed values out of it and its
+mutators change it in place, so everything a person wrote that the tool does not know about
+(comments, extra fields, key order, quoting) survives a load-save round trip untouched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .errors import Problem, ValidationFailed
+from .framework import DIMENSION_IDS, Framework
+from .levels import MAX_LEVEL, NA, UNKNOWN
+
+SCHEMA_VERSION = 1
+ORG_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+PERIOD = re.compile(r"^(20\d{2})/(\d{2})$")
+ORG_TYPES = ("ICB", "CCG", "place", "trust", "other")
+ACTION_STATUSES = ("open", "done", "dropped")
+LEVEL_ALLOWED = "0, 1, 2, 3, 4, n/a or unknown"
+TOP_ORDER = (
+    "schema",
+    "framework",
+    "organisation",
+    "period",
+    "assessed_on",
+    "facilitator",
+    "participants",
+    "share_evidence",
+    "responses",
+    "dimensions",
+    "actions",
+)
+RESPONSE_ORDER = ("level", "raters", "evidence", "flag", "carried_over")
+ACTION_ORDER = ("dimension", "action", "owner", "due", "status")
+
+
+# ---------------------------------------------------------------- periods and codes
+
+
+def period_slug(period: str) -> str:
+    """File-name form of a period: 2024/25 -> 2024-25."""
+    return period.replace("/", "-")
+
+
+def period_start(period: str) -> int:
+    return int(period[:4])
+
+
+def previous_period(period: str) -> str:
+    y = period_start(period) - 1
+    return f"{y}/{(y + 1) % 100:02d}"
+
+
+def check_period(value: Any) -> str | None:
+    """Why `value` is not an NHS financial year like 2024/25, or None when it is."""
+    if not isinstance(value, str):
+        return "must be written as text like 2024/25"
+    m = PERIOD.match(value)
+    if not m:
+        return "must look like 2024/25 (four-digit year, slash, two-digit year)"
+    if (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        return "the two years must be consecutive, like 2024/25"
+    return None
+
+
+def check_code(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return 'must be text (put it in quotes, e.g. "007")'
+    if not ORG_CODE.match(value):
+        return "must be 1-32 letters, digits, '-' or '_'"
+    return None
+
+
+def normalise_code(value: Any) -> str:
+    """Codes arrive as numbers from papermill (-p organisation 007) or Excel; make them text."""
+    return str(value).strip()
+
+
+def normalise_period(value: Any) -> str:
+    return str(value).strip().replace("-", "/")
+
+
+# ---------------------------------------------------------------- typed views
+
+
+@dataclass(frozen=True)
+class Response:
+    item: str
+    level: int | str | None = None  # 0-4, "n/a", "unknown" or None (unanswered)
+    raters: tuple[tuple[str, int], ...] = ()
+    evidence: str = ""
+    flag: bool = False
+    carried_over: bool = False
+
+    @property
+    def rater_levels(self) -> list[int]:
+        return [v for _, v in self.raters]
+
+    @property
+    def spread(self) -> int | None:
+        """max - min of the individual ratings, when there are two or more."""
+        lv = self.rater_levels
+        return max(lv) - min(lv) if len(lv) >= 2 else None
+
+    @property
+    def value(self) -> float | None:
+        """Design §4: the consensus level, else the median of the raters, else nothing."""
+        if isinstance(self.level, int):
+            return float(self.level)
+        if self.level is None and self.raters:
+            return float(median(self.rater_levels))
+        return None
+
+    @property
+    def status(self) -> str:
+        if self.level == NA:
+            return "na"
+        if self.level == UNKNOWN:
+            return "unknown"
+        return "answered" if self.value is not None else "unanswered"
+
+
+@dataclass(frozen=True)
+class Action:
+    index: int
+    dimension: str
+    action: str
+    owner: str = ""
+    due: date | None = None
+    status: str = "open"
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip())
+    return None
+
+
+def _raters(raw: Any) -> tuple[tuple[str, int], ...]:
+    if isinstance(raw, Mapping):
+        return tuple((str(k), int(v)) for k, v in raw.items() if v is not None)
+    if isinstance(raw, list):
+        return tuple((f"rater {n}", int(v)) for n, v in enumerate(raw, 1) if v is not None)
+    return ()
+
+
+class Assessment:
+    """A validated assessment document plus where it came from."""
+
+    def __init__(self, doc: Any, path: Path | None = None, stamp: str | None = None):
+        self.doc = doc
+        self.path = Path(path) if path else None
+        self.stamp = stamp  # sha256 of the file bytes when loaded: detects edits by others
+
+    # -- header
+    @property
+    def code(self) -> str:
+        return str(self.doc["organisation"]["code"])
+
+    @property
+    def name(self) -> str:
+        return str(self.doc["organisation"].get("name") or self.code)
+
+    @property
+    def org_type(self) -> str:
+        return str(self.doc["organisation"].get("type") or "")
+
+    @property
+    def peer_group(self) -> str:
+        return str(self.doc["organisation"].get("peer_group") or "")
+
+    @property
+    def period(self) -> str:
+        return str(self.doc["period"])
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.code, self.period)
+
+    @property
+    def assessed_on(self) -> date | None:
+        return _as_date(self.doc.get("assessed_on"))
+
+    @property
+    def facilitator(self) -> str:
+        return str(self.doc.get("facilitator") or "")
+
+    @property
+    def participants(self) -> list[str]:
+        return [str(p) for p in (self.doc.get("participants") or [])]
+
+    @property
+    def share_evidence(self) -> bool:
+        return bool(self.doc.get("share_evidence", False))
+
+    # -- answers
+    def response(self, item_id: str) -> Response:
+        raw = (self.doc.get("responses") or {}).get(item_id) or {}
+        return Response(
+            item=item_id,
+            level=raw.get("level"),
+            raters=_raters(raw.get("raters")),
+            evidence=str(raw.get("evidence") or ""),
+            flag=bool(raw.get("flag", False)),
+            carried_over=bool(raw.get("carried_over", False)),
+        )
+
+    def responses(self) -> dict[str, Response]:
+        return {k: self.response(k) for k in (self.doc.get("responses") or {})}
+
+    def target(self, dim_id: str) -> int | None:
+        entry = (self.doc.get("dimensions") or {}).get(dim_id) or {}
+        t = entry.get("target")
+        return t if isinstance(t, int) else None
+
+    def notes(self, dim_id: str) -> str:
+        entry = (self.doc.get("dimensions") or {}).get(dim_id) or {}
+        return str(entry.get("notes") or "")
+
+    def actions(self) -> list[Action]:
+        out = []
+        for n, a in enumerate(self.doc.get("actions") or []):
+            out.append(
+                Action(
+                    index=n,
+                    dimension=str(a.get("dimension") or ""),
+                    action=str(a.get("action") or ""),
+                    owner=str(a.get("owner") or ""),
+                    due=_as_date(a.get("due")),
+                    status=str(a.get("status") or "open"),
+                )
+            )
+        return out
+
+    # -- mutators (keep everything else in the document as it is)
+    def set_header(self, **fields: Any) -> None:
+        org_keys = {"name", "type", "peer_group"}
+        for key, value in fields.items():
+            if key in org_keys:
+                _put(self.doc["organisation"], key, value, ("code", "name", "type", "peer_group"))
+            else:
+                _put(self.doc, key, value, TOP_ORDER)
+
+    def _entry(self, item_id: str) -> CommentedMap:
+        responses = self.doc.get("responses")
+        if responses is None:
+            responses = CommentedMap()
+            _put(self.doc, "responses", responses, TOP_ORDER)
+        entry = responses.get(item_id)
+        if entry is None:
+            entry = CommentedMap()
+            responses[item_id] = entry
+        return entry
+
+    def _tidy(self, item_id: str) -> None:
+        responses = self.doc.get("responses") or {}
+        if item_id in responses and not responses[item_id]:
+            del responses[item_id]
+
+    def set_level(self, item_id: str, level: int | str | None) -> None:
+        """Record the consensus level (0-4, 'n/a', 'unknown') or clear it with None."""
+        self._set_response_field(item_id, "level", level)
+
+    def set_raters(self, item_id: str, raters: Mapping[str, int | None] | None) -> None:
+        clean = {k: int(v) for k, v in (raters or {}).items() if v is not None}
+        value = CommentedMap(clean) if clean else None
+        if value is not None:
+            value.fa.set_flow_style()
+        self._set_response_field(item_id, "raters", value)
+
+    def set_evidence(self, item_id: str, text: str | None) -> None:
+        self._set_response_field(item_id, "evidence", _text_value(text))
+
+    def set_flag(self, item_id: str, flag: bool) -> None:
+        self._set_response_field(item_id, "flag", True if flag else None)
+
+    def set_carried_over(self, item_id: str, carried: bool) -> None:
+        self._set_response_field(item_id, "carried_over", True if carried else None)
+
+    def _set_response_field(self, item_id: str, key: str, value: Any) -> None:
+        entry = self._entry(item_id)
+        if value is None:
+            entry.pop(key, None)
+        else:
+            _put(entry, key, value, RESPONSE_ORDER)
+        self._tidy(item_id)
+
+    def set_target(self, dim_id: str, target: int | None) -> None:
+        self._set_dimension_field(dim_id, "target", target)
+
+    def set_notes(self, dim_id: str, notes: str | None) -> None:
+        self._set_dimension_field(dim_id, "notes", _text_value(notes))
+
+    def _set_dimension_field(self, dim_id: str, key: str, value: Any) -> None:
+        dims = self.doc.get("dimensions")
+        if dims is None:
+            dims = CommentedMap()
+            _put(self.doc, "dimensions", dims, TOP_ORDER)
+        entry = dims.get(dim_id)
+        if entry is None:
+            entry = dims[dim_id] = CommentedMap()
+        if value is None:
+            entry.pop(key, None)
+        else:
+            _put(entry, key, value, ("target", "notes"))
+        if not entry:
+            del dims[dim_id]
+
+    def add_action(
+        self,
+        dimension: str,
+        action: str,
+        owner: str = "",
+        due: date | None = None,
+        status: str = "open",
+    ) -> int:
+        actions = self.doc.get("actions")
+        if actions is None:
+            actions = CommentedSeq()
+            _put(self.doc, "actions", actions, TOP_ORDER)
+        entry = CommentedMap()
+        actions.append(entry)
+        index = len(actions) - 1
+        self.update_action(
+            index, dimension=dimension, action=action, owner=owner, due=due, status=status
+        )
+        return index
+
+    def update_action(self, index: int, **fields: Any) -> None:
+        entry = self.doc["actions"][index]
+        for key, value in fields.items():
+            if value in (None, "") and key != "action":
+                entry.pop(key, None)
+            else:
+                _put(
+                    entry,
+                    key,
+                    _text_value(value) if isinstance(value, str) else value,
+                    ACTION_ORDER,
+                )
+
+    def remove_action(self, index: int) -> None:
+        del self.doc["actions"][index]
+
+
+def _text_value(text: str | None) -> str | None:
+    """Multi-line text is written as a literal block so it stays readable in an editor."""
+    if text is None or text == "":
+        return None
+    text = str(text)
+    return LiteralScalarString(text) if "\n" in text else text
+
+
+def _put(mapping: Any, key: str, value: Any, order: Iterable[str]) -> None:
+    """Set mapping[key], inserting a new key at its canonical place among those present."""
+    if key in mapping or not isinstance(mapping, CommentedMap):
+        mapping[key] = value
+        return
+    order = list(order)
+    if key not in order:
+        mapping[key] = value
+        return
+    rank = order.index(key)
+    pos = 0
+    for n, existing in enumerate(mapping.keys()):
+        if existing in order and order.index(existing) < rank:
+            pos = n + 1
+    mapping.insert(pos, key, value)
+
+
+# ---------------------------------------------------------------- new documents
+
+
+def new_document(
+    framework: Framework,
+    code: str,
+    period: str,
+    name: str,
+    org_type: str = "ICB",
+    peer_group: str | None = None,
+    assessed_on: date | None = None,
+) -> CommentedMap:
+    org = CommentedMap(code=code, name=name, type=org_type)
+    if peer_group:
+        org["peer_group"] = peer_group
+    fw = CommentedMap(id=framework.id, version=framework.version)
+    fw.fa.set_flow_style()
+    doc = CommentedMap()
+    doc["schema"] = SCHEMA_VERSION
+    doc["framework"] = fw
+    doc["organisation"] = org
+    doc["period"] = period
+    if assessed_on:
+        doc["assessed_on"] = assessed_on
+    doc["share_evidence"] = False
+    doc["responses"] = CommentedMap()
+    doc["dimensions"] = CommentedMap()
+    doc["actions"] = CommentedSeq()
+    return doc
+
+
+def file_stamp(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _line(mapping: Any, key: Any) -> int | None:
+    """1-based line of `key` in a round-trip document (None for plain dicts)."""
+    lc = getattr(mapping, "lc", None)
+    if lc is None:
+        return None
+    try:
+        return lc.key(key)[0] + 1
+    except (KeyError, TypeError, AttributeError):
+        try:
+            return lc.item(key)[0] + 1
+        except Exception:  # noqa: BLE001 - line numbers are a courtesy
+            return None
+
+
+def _is_level(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_LEVEL
+
+
+def _is_date(v: Any) -> bool:
+    if isinstance(v, date):
+        return True
+    if isinstance(v, str):
+        try:
+            date.fromisoformat(v.strip())
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem]:
+    """Every problem in one parsed assessment document (empty list when it is valid)."""
+    problems: list[Problem] = []
+
+    def add(
+        where: str,
+        message: str,
+        value: Any = None,
+        allowed: str = "",
+        line=None,
+        has_value: bool = True,
+    ) -> None:
+        problems.append(Problem(file, where, message, value, allowed, line, has_value))
+
+    if doc is None:
+        add("", "the file is empty", has_value=False)
+        return problems
+    if not isinstance(doc, Mapping):
+        add("", "the file must be a mapping of fields (schema, organisation, period, ...)", doc)
+        return problems
+
+    schema = doc.get("schema")
+    if schema != SCHEMA_VERSION or isinstance(schema, bool):
+        add(
+            "schema",
+            "unsupported schema version",
+            schema,
+            str(SCHEMA_VERSION),
+            _line(doc, "schema"),
+        )
+
+    fw = doc.get("framework")
+    fw_allowed = f"{{id: {framework.id}, version: {framework.version}}}"
+    if not isinstance(fw, Mapping):
+        add("framework", "missing or not a mapping", fw, fw_allowed, _line(doc, "framework"))
+    else:
+        if fw.get("id") != framework.id:
+            add(
+                "framework.id",
+                "assessment was made with a different framework",
+                fw.get("id"),
+                framework.id,
+                _line(fw, "id"),
+            )
+        if fw.get("version") != framework.version:
+            add(
+                "framework.version",
+                "framework version does not match",
+                fw.get("version"),
+                str(framework.version),
+                _line(fw, "version"),
+            )
+
+    org = doc.get("organisation")
+    if not isinstance(org, Mapping):
+        add(
+            "organisation",
+            "missing or not a mapping",
+            org,
+            "{code: X01, name: ..., type: ICB}",
+            _line(doc, "organisation"),
+        )
+    else:
+        why = check_code(org.get("code"))
+        if why:
+            add(
+                "organisation.code", why, org.get("code"), "[A-Za-z0-9_-]{1,32}", _line(org, "code")
+            )
+        name = org.get("name")
+        if not isinstance(name, str) or not name.strip():
+            add("organisation.name", "must be non-empty text", name, "text", _line(org, "name"))
+        if org.get("type") not in ORG_TYPES:
+            add(
+                "organisation.type",
+                "unknown organisation type",
+                org.get("type"),
+                ", ".join(ORG_TYPES),
+                _line(org, "type"),
+            )
+        pg = org.get("peer_group")
+        if pg is not None and not isinstance(pg, str):
+            add("organisation.peer_group", "must be text", pg, "text", _line(org, "peer_group"))
+
+    why = check_period(doc.get("period"))
+    if why:
+        add("period", why, doc.get("period"), "YYYY/YY, e.g. 2024/25", _line(doc, "period"))
+
+    if "assessed_on" in doc and doc["assessed_on"] is not None and not _is_date(doc["assessed_on"]):
+        add(
+            "assessed_on", "not a date", doc["assessed_on"], "YYYY-MM-DD", _line(doc, "assessed_on")
+        )
+    fac = doc.get("facilitator")
+    if fac is not None and not isinstance(fac, str):
+        add("facilitator", "must be text", fac, "text", _line(doc, "facilitator"))
+    parts = doc.get("participants")
+    if parts is not None and (
+        not isinstance(parts, list) or not all(isinstance(p, str) for p in parts)
+    ):
+        add(
+            "participants",
+            "must be a list of names or roles",
+            parts,
+            "a list of text",
+            _line(doc, "participants"),
+        )
+    share = doc.get("share_evidence")
+    if share is not None and not isinstance(share, bool):
+        add(
+            "share_evidence",
+            "must be true or false",
+            share,
+            "true, false",
+            _line(doc, "share_evidence"),
+        )
+
+    _validate_responses(doc, framework, add)
+    _validate_dimensions(doc, add)
+    _validate_actions(doc, add)
+    return problems
+
+
+def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
+    responses = doc.get("responses")
+    if responses is None:
+        return
+    if not isinstance(responses, Mapping):
+        add(
+            "responses",
+            "must be a mapping of item id to answer",
+            responses,
+            "item ids such as vision.1",
+            _line(doc, "responses"),
+        )
+        return
+    for item_id, entry in responses.items():
+        line = _line(responses, item_id)
+        if item_id not in framework.items:
+            close = difflib.get_close_matches(str(item_id), framework.items, n=1)
+            hint = f"an item id of {framework.id} v{framework.version}"
+            if close:
+                hint += f" (did you mean {close[0]}?)"
+            add(f"responses.{item_id}", "unknown item id", item_id, hint, line)
+            continue
+        if entry is None:
+            continue
+        if not isinstance(entry, Mapping):
+            add(
+                item_id,
+                "an answer must be a mapping such as {level: 3}",
+                entry,
+                "{level: 0-4 | n/a | unknown, raters, evidence, flag}",
+                line,
+            )
+            continue
+        if "level" in entry:
+            lv = entry["level"]
+            if lv is not None and not _is_level(lv) and lv not in (NA, UNKNOWN):
+                msg = (
+                    "level out of range"
+                    if isinstance(lv, int | float) and not isinstance(lv, bool)
+                    else "level is not a level"
+                )
+                if isinstance(lv, str) and lv.strip().isdigit():
+                    msg = "level written as text; write the number without quotes"
+                add(f"{item_id}.level", msg, lv, LEVEL_ALLOWED, _line(entry, "level") or line)
+        if "raters" in entry and entry["raters"] is not None:
+            raters = entry["raters"]
+            values = (
+                list(raters.values())
+                if isinstance(raters, Mapping)
+                else raters
+                if isinstance(raters, list)
+                else None
+            )
+            if values is None:
+                add(
+                    f"{item_id}.raters",
+                    "must be a list of levels or a mapping name: level",
+                    raters,
+                    "e.g. [3, 2, 4] or {AB: 3, CD: 2}",
+                    _line(entry, "raters") or line,
+                )
+            else:
+                for v in values:
+                    if v is not None and not _is_level(v):
+                        add(
+                            f"{item_id}.raters",
+                            "individual rating is not a level 0-4",
+                            v,
+                            "0, 1, 2, 3, 4",
+                            _line(entry, "raters") or line,
+                        )
+        for key in ("evidence",):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                add(
+                    f"{item_id}.{key}",
+                    "must be text",
+                    entry[key],
+                    "text",
+                    _line(entry, key) or line,
+                )
+        for key in ("flag", "carried_over"):
+            if entry.get(key) is not None and not isinstance(entry[key], bool):
+                add(
+                    f"{item_id}.{key}",
+                    "must be true or false",
+                    entry[key],
+                    "true, false",
+                    _line(entry, key) or line,
+                )
+
+
+def _validate_dimensions(doc: Mapping, add) -> None:
+    dims = doc.get("dimensions")
+    if dims is None:
+        return
+    if not isinstance(dims, Mapping):
+        add(
+            "dimensions",
+            "must be a mapping of dimension id to target and notes",
+            dims,
+            "e.g. identify: {target: 3}",
+            _line(doc, "dimensions"),
+        )
+        return
+    for dim_id, entry in dims.items():
+        line = _line(dims, dim_id)
+        if dim_id not in DIMENSION_IDS:
+            add(
+                f"dimensions.{dim_id}",
+                "unknown dimension id",
+                dim_id,
+                ", ".join(DIMENSION_IDS),
+                line,
+            )
+            continue
+        if entry is None:
+            continue
+        if not isinstance(entry, Mapping):
+            add(
+                f"dimensions.{dim_id}",
+                "must be a mapping",
+                entry,
+                "{target: 0-4, notes: text}",
+                line,
+            )
+            continue
+        t = entry.get("target")
+        if t is not None and not _is_level(t):
+            add(
+                f"dimensions.{dim_id}.target",
+                "target is not a level",
+                t,
+                "0, 1, 2, 3, 4",
+                _line(entry, "target") or line,
+            )
+        notes = entry.get("notes")
+        if notes is not None and not isinstance(notes, str):
+            add(
+                f"dimensions.{dim_id}.notes",
+                "must be text",
+                notes,
+                "text",
+                _line(entry, "notes") or line,
+            )
+
+
+def _validate_actions(doc: Mapping, add) -> None:
+    actions = doc.get("actions")
+    if actions is None:
+        return
+    if not isinstance(actions, list):
+        add("actions", "must be a list", actions, "a list of actions", _line(doc, "actions"))
+        return
+    for n, a in enumerate(actions, 1):
+        where = f"actions[{n}]"
+        line = _line(actions, n - 1)
+        if not isinstance(a, Mapping):
+            add(where, "must be a mapping", a, "{dimension, action, owner, due, status}", line)
+            continue
+        if a.get("dimension") not in DIMENSION_IDS:
+            add(
+                f"{where}.dimension",
+                "unknown dimension",
+                a.get("dimension"),
+                ", ".join(DIMENSION_IDS),
+                _line(a, "dimension") or line,
+            )
+        text = a.get("action")
+        if not isinstance(text, str) or not text.strip():
+            add(
+                f"{where}.action",
+                "must be non-empty text",
+                text,
+                "text",
+                _line(a, "action") or line,
+            )
+        owner = a.get("owner")
+        if owner is not None and not isinstance(owner, str):
+            add(f"{where}.owner", "must be text", owner, "text", _line(a, "owner") or line)
+        due = a.get("due")
+        if due is not None and not _is_date(due):
+            add(f"{where}.due", "not a date", due, "YYYY-MM-DD", _line(a, "due") or line)
+        status = a.get("status", "open")
+        if status not in ACTION_STATUSES:
+            add(
+                f"{where}.status",
+                "unknown status",
+                status,
+                ", ".join(ACTION_STATUSES),
+                _line(a, "status") or line,
+            )
+
+
+def parse(
+    doc: Any, framework: Framework, file: str, path: Path | None = None, stamp: str | None = None
+) -> Assessment:
+    """Validate and wrap a document; raise ValidationFailed listing every problem."""
+    problems = validate_document(doc, framework, file)
+    if problems:
+        raise ValidationFailed(problems)
+    return Assessment(doc, path, stamp)

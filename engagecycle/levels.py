@@ -1,0 +1,59 @@
+"""Maturity levels and the level band of a score (design §4, contract)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+LEVELS: dict[int, str] = {
+    0: "Not started",
+    1: "Emerging",
+    2: "Developing",
+    3: "Established",
+    4: "Embedded",
+}
+MAX_LEVEL = 4
+NA = "n/a"
+UNKNOWN = "unknown"
+
+# Lower bounds of each band, inclusive: [0, 0.5) Not started ... [3.5, 4] Embedded.
+_BOUNDS = (0.5, 1.5, 2.5, 3.5)
+
+
+def band(score: float | None) -> str:
+    """Name of the level band a 0-4 score falls in; "" when there is no score.
+
+    Scores are rounded to 9 decimals first so that a mean which is 2.5 on paper but
+    2.4999999999 in binary lands in the band a reader computing by hand would expect.
+    """
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return ""
+    s = round(float(score), 9)
+    for level, bound in enumerate(_BOUNDS):
+        if s < bound:
+            return LEVELS[level]
+    return LEVELS[MAX_LEVEL]
+
+
+def band_index(score: float | None) -> int | None:
+    """Band as a level number 0-4 (for colouring), None when there is no score."""
+    name = band(score)
+    if not name:
+        return None
+    return next(k for k, v in LEVELS.items() if v == name)
+
+
+def bands(scores: pd.Series) -> pd.Series:
+    """Vectorised `band` for a column of scores."""
+    s = scores.astype(float).round(9).to_numpy()
+    idx = np.searchsorted(np.array(_BOUNDS), s, side="right")
+    names = np.array([LEVELS[i] for i in range(MAX_LEVEL + 1)], dtype=object)
+    out = np.where(np.isnan(s), "", names[np.clip(idx, 0, MAX_LEVEL)])
+    return pd.Series(out, index=scores.index, dtype=object)
+
+
+def percent(score: float) -> float:
+    """Score on 0-4 as a percentage of the maximum."""
+    return float(score) / MAX_LEVEL * 100.0

@@ -1,0 +1,264 @@
+"""Finding, loading and saving assessment files under one folder.
+
+The store is the only code that touches assessment files, so the rules that protect answers
+live in one place: atomic replacement with a backup, refusing to overwrite a file that
+changed on disk since it was read, and never letting an organisation code build a path
+outside the folder.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assessment import (
+    Assessment,
+    check_code,
+    check_period,
+    file_stamp,
+    new_document,
+    normalise_code,
+    normalise_period,
+    parse,
+    period_slug,
+    period_start,
+)
+from .errors import ConflictError, PathError, Problem, ValidationFailed
+from .framework import Framework, load_framework
+from .yamlio import (
+    HISTORY_DIR,
+    YamlSyntaxError,
+    atomic_write_text,
+    dump,
+    load_plain,
+    load_roundtrip,
+)
+
+DEFAULT_FOLDER = Path("assessments")
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadResult:
+    """Everything found under a folder: the valid assessments and every problem."""
+
+    assessments: list[Assessment] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def invalid_files(self) -> list[str]:
+        return sorted({p.file for p in self.problems})
+
+    def periods(self) -> list[str]:
+        return sorted({a.period for a in self.assessments}, key=period_start)
+
+    def latest_period(self) -> str | None:
+        periods = self.periods()
+        return periods[-1] if periods else None
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working folder when possible: shorter to read."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Every YAML file under the given files or folders, skipping hidden folders (backups)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_file():
+            out.append(p)
+        elif p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if (
+                    f.suffix in SUFFIXES
+                    and f.is_file()
+                    and not any(part.startswith(".") for part in rel.parts)
+                ):
+                    out.append(f)
+        else:
+            raise PathError(f"{p}: no such file or folder")
+    return out
+
+
+def read_file(path: Path, framework: Framework, *, roundtrip: bool = False) -> Assessment:
+    """Load and validate one file; raise ValidationFailed listing every problem in it."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed(
+            [Problem(shown, "", f"cannot read the file: {exc.strerror}", has_value=False)]
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            [Problem(shown, "", f"not UTF-8 text (byte {exc.start})", has_value=False)]
+        ) from None
+    try:
+        doc = load_roundtrip(text) if roundtrip else load_plain(text)
+    except YamlSyntaxError as exc:
+        raise ValidationFailed(
+            [Problem(shown, "", f"not valid YAML: {exc}", line=exc.line, has_value=False)]
+        ) from None
+    return parse(doc, framework, shown, path=path, stamp=file_stamp(data))
+
+
+class Store:
+    """Assessment files under one folder, laid out as <folder>/<CODE>/<YYYY-YY>.yaml."""
+
+    def __init__(self, folder: str | Path = DEFAULT_FOLDER, framework: Framework | None = None):
+        self.folder = Path(folder)
+        self.framework = framework or load_framework()
+
+    # -- paths
+    def path_for(self, code: str, period: str) -> Path:
+        """Where a new assessment for (code, period) goes; never outside the folder."""
+        why = check_code(code)
+        if why:
+            raise PathError(f"organisation code {code!r} {why}")
+        why = check_period(period)
+        if why:
+            raise PathError(f"period {period!r} {why}")
+        root = self.folder.resolve()
+        path = (root / code / f"{period_slug(period)}.yaml").resolve()
+        if not path.is_relative_to(root):
+            raise PathError(f"organisation code {code!r} would write outside {self.folder}")
+        return path
+
+    # -- loading
+    def load_all(self, paths: list[Path] | None = None, *, roundtrip: bool = False) -> LoadResult:
+        """Load every file; invalid files and duplicates become problems, never exceptions."""
+        if paths is None and not self.folder.is_dir():
+            raise PathError(f"assessments folder not found: {self.folder}")
+        files = find_files(paths or [self.folder])
+        result = LoadResult(files=len(files))
+        by_key: dict[tuple[str, str], list[Assessment]] = defaultdict(list)
+        for f in files:
+            try:
+                a = read_file(f, self.framework, roundtrip=roundtrip)
+            except ValidationFailed as exc:
+                result.problems.extend(exc.problems)
+                continue
+            by_key[a.key].append(a)
+        for (code, period), found in by_key.items():
+            if len(found) == 1:
+                result.assessments.append(found[0])
+                continue
+            names = " and ".join(display_path(a.path) for a in found)
+            for a in found:
+                result.problems.append(
+                    Problem(
+                        display_path(a.path),
+                        "organisation.code/period",
+                        f"{code} {period} is assessed in more than one file ({names}); "
+                        "keep one and move or delete the other",
+                        has_value=False,
+                    )
+                )
+        result.assessments.sort(key=lambda a: (a.code, period_start(a.period)))
+        return result
+
+    def find(self, code: str, period: str, *, roundtrip: bool = True) -> Assessment | None:
+        """The assessment for (code, period), wherever it is filed; None if there is none.
+
+        Raises ValidationFailed if the file is invalid or duplicated: the caller must not
+        create a second file or overwrite a broken one.
+        """
+        code, period = normalise_code(code), normalise_period(period)
+        result = self.load_all(roundtrip=False) if self.folder.is_dir() else LoadResult()
+        for p in result.problems:
+            if _mentions(p, code, period, self.folder):
+                raise ValidationFailed([q for q in result.problems if q.file == p.file])
+        for a in result.assessments:
+            if a.key == (code, period):
+                return read_file(a.path, self.framework, roundtrip=roundtrip) if roundtrip else a
+        return None
+
+    def history(self, code: str) -> list[Assessment]:
+        """Every valid assessment of one organisation, oldest first."""
+        return [a for a in self.load_all().assessments if a.code == code]
+
+    # -- saving
+    def create(
+        self,
+        code: str,
+        period: str,
+        name: str,
+        org_type: str = "ICB",
+        peer_group: str | None = None,
+    ) -> Assessment:
+        code, period = normalise_code(code), normalise_period(period)
+        path = self.path_for(code, period)
+        existing = self.find(code, period, roundtrip=False)
+        if existing is not None:
+            raise PathError(
+                f"{code} {period} already exists in {display_path(existing.path)}; "
+                "open it instead of creating a new one"
+            )
+        if path.exists():
+            raise PathError(f"{display_path(path)} already exists; refusing to overwrite it")
+        doc = new_document(self.framework, code, period, name, org_type, peer_group)
+        a = Assessment(doc, path)
+        self.save(a, check_conflict=False)
+        return a
+
+    def save(self, assessment: Assessment, *, check_conflict: bool = True) -> Path:
+        """Validate, then atomically write; refuse if the file changed since it was read."""
+        path = assessment.path or self.path_for(assessment.code, assessment.period)
+        shown = display_path(path)
+        problems = _validate(assessment, self.framework, shown)
+        if problems:
+            raise ValidationFailed(problems)
+        if check_conflict and path.exists():
+            current = file_stamp(path.read_bytes())
+            if assessment.stamp is not None and current != assessment.stamp:
+                raise ConflictError(
+                    f"{shown} was changed by someone else since it was opened; "
+                    "reload it, or save your version as a copy"
+                )
+            if assessment.stamp is None:
+                raise ConflictError(f"{shown} already exists; refusing to overwrite it")
+        text = dump(assessment.doc)
+        atomic_write_text(path, text)
+        assessment.path = path
+        assessment.stamp = file_stamp(text.encode("utf-8"))
+        return path
+
+    def save_copy(self, assessment: Assessment) -> Path:
+        """Write the in-memory version beside the original without touching it.
+
+        Used when the file changed on disk under an open form. The `.txt` suffix keeps the
+        copy out of discovery, so it can never become a duplicate assessment.
+        """
+        base = assessment.path or self.path_for(assessment.code, assessment.period)
+        n = 1
+        while True:
+            candidate = base.with_name(f"{base.stem}.conflict-{n}.txt")
+            if not candidate.exists():
+                break
+            n += 1
+        atomic_write_text(candidate, dump(assessment.doc), backup=False)
+        return candidate
+
+
+def _validate(assessment: Assessment, framework: Framework, shown: str) -> list[Problem]:
+    from .assessment import validate_document
+
+    return validate_document(assessment.doc, framework, shown)
+
+
+def _mentions(problem: Problem, code: str, period: str, folder: Path) -> bool:
+    """Does an invalid file look like it belongs to (code, period)? Judged by its path."""
+    p = Path(problem.file)
+    return p.parent.name == code and p.stem == period_slug(period)
+
+
+__all__ = ["Store", "LoadResult", "read_file", "find_files", "display_path", "HISTORY_DIR"]
