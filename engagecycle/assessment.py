@@ -610,11 +610,12 @@ def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
         if "level" in entry:
             lv = entry["level"]
             if lv is not None and not _is_level(lv) and lv not in (NA, UNKNOWN):
-                msg = (
-                    "level out of range"
-                    if isinstance(lv, int | float) and not isinstance(lv, bool)
-                    else "level is not a level"
-                )
+                if isinstance(lv, float):
+                    msg = "level must be a whole number (record in-between views as raters)"
+                elif isinstance(lv, int) and not isinstance(lv, bool):
+                    msg = "level out of range"
+                else:
+                    msg = "level is not a level"
                 if isinstance(lv, str) and lv.strip().isdigit():
                     msg = "level written as text; write the number without quotes"
                 add(f"{item_id}.level", msg, lv, LEVEL_ALLOWED, _line(entry, "level") or line)
@@ -775,3 +776,36 @@ def parse(
     if problems:
         raise ValidationFailed(problems)
     return Assessment(doc, path, stamp)
+
+
+def carry_forward(target: Assessment, previous: Assessment) -> int:
+    """Copy last year's answers into a new assessment as a starting point.
+
+    Each copied answer is marked `carried_over: true` until the room confirms or changes it,
+    so a report never mistakes last year's view for this year's. Targets, notes and open
+    actions come along too. Answers already present in `target` are never overwritten.
+    Returns the number of answers copied.
+    """
+    copied = 0
+    existing = target.doc.get("responses") or {}
+    for item_id, r in previous.responses().items():
+        if item_id in existing or (r.level is None and not r.raters):
+            continue
+        if r.level is not None:
+            target.set_level(item_id, r.level)
+        if r.raters:
+            target.set_raters(item_id, dict(r.raters))
+        if r.evidence:
+            target.set_evidence(item_id, r.evidence)
+        target.set_carried_over(item_id, True)
+        copied += 1
+    prev_dims = previous.doc.get("dimensions") or {}
+    for dim_id in prev_dims:
+        if target.target(dim_id) is None and previous.target(dim_id) is not None:
+            target.set_target(dim_id, previous.target(dim_id))
+        if not target.notes(dim_id) and previous.notes(dim_id):
+            target.set_notes(dim_id, previous.notes(dim_id))
+    for action in previous.actions():
+        if action.status == "open":
+            target.add_action(action.dimension, action.action, action.owner, action.due, "open")
+    return copied

@@ -35,7 +35,7 @@ class YamlSyntaxError(ValueError):
 def _rt() -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
-    y.width = 100
+    y.width = 4096  # never re-wrap lines a person wrote
     y.indent(mapping=2, sequence=4, offset=2)
     y.allow_duplicate_keys = False
     return y

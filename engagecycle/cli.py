@@ -1,0 +1,278 @@
+"""Command line: `engagecycle <command>`.
+
+Core commands live here; feature packages (reports, workshop, spreadsheet) register their own
+sub-commands through `EXTENSIONS`, so each feature keeps its CLI next to its code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from . import __version__
+from .assessment import ORG_TYPES, carry_forward, normalise_code, normalise_period, period_start
+from .errors import EngageError, ValidationFailed
+from .framework import load_framework
+from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
+from .yamlio import atomic_write_text
+
+# Modules that expose `register(subparsers, common)`; each adds its own commands.
+EXTENSIONS: list[str] = []
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def common_parent() -> argparse.ArgumentParser:
+    """Options every command shares."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--assessments",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        metavar="DIR",
+        help="folder of assessment files (default: %(default)s)",
+    )
+    p.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="engagecycle",
+        description="Self-assessment and benchmarking workbook built on The Engagement Cycle.",
+        epilog="Run 'engagecycle COMMAND --help' for examples.",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"engagecycle {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = common_parent()
+
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        formatter_class=_Formatter,
+        help="check assessment files and list every problem",
+        description="Check assessment files and list every problem in every file.\n"
+        "Exits 1 if any file has a problem, 0 otherwise.",
+        epilog="examples:\n  engagecycle validate\n  engagecycle validate assessments/X01/2024-25.yaml",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the assessments folder)",
+    )
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "score",
+        parents=[common],
+        formatter_class=_Formatter,
+        help="score assessments and print or save the score table",
+        description="Score every valid assessment (invalid files are skipped with a warning).\n"
+        "The table format summarises; csv and json give the full tidy score table.",
+        epilog="examples:\n  engagecycle score --period latest\n"
+        "  engagecycle score --organisation X01\n"
+        "  engagecycle score --format csv --output scores.csv",
+    )
+    p.add_argument("--period", help="a period like 2024/25, or 'latest' (default: all periods)")
+    p.add_argument(
+        "--organisation",
+        action="append",
+        metavar="CODE",
+        help="only this organisation (repeatable)",
+    )
+    p.add_argument("--peer-group", help="only organisations in this peer group")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "new",
+        parents=[common],
+        formatter_class=_Formatter,
+        help="create a new, empty assessment file",
+        description="Create the assessment file for one organisation and period.\n"
+        "Refuses to overwrite an existing assessment.",
+        epilog='examples:\n  engagecycle new X20 2025/26 --name "Fenwold Place" --type place\n'
+        '  engagecycle new X01 2025/26 --name "Harrowmere ICB" --from-previous',
+    )
+    p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
+    p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2025/26")
+    p.add_argument("--name", required=True, help="organisation name")
+    p.add_argument("--type", default="ICB", choices=ORG_TYPES, help="default: %(default)s")
+    p.add_argument("--peer-group", help="peer group for benchmarking")
+    p.add_argument(
+        "--from-previous",
+        action="store_true",
+        help="start from the organisation's latest earlier answers (marked as carried over)",
+    )
+    p.set_defaults(func=cmd_new)
+
+    for name in EXTENSIONS:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    store = Store(args.assessments)
+    paths = args.paths or [Path(args.assessments)]
+    result = store.load_all(paths, roundtrip=True)
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        bad = len(result.invalid_files)
+        print(
+            f"{len(result.problems)} problem(s) in {bad} of {result.files} file(s).",
+            file=sys.stderr,
+        )
+        return 1
+    if not result.files:
+        print(f"No assessment files found under {', '.join(map(str, paths))}.", file=sys.stderr)
+        return 1
+    orgs = len({a.code for a in result.assessments})
+    periods = result.periods()
+    span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+    print(f"OK: {result.files} file(s) valid: {orgs} organisation(s), {span}.")
+    return 0
+
+
+def load_valid(store: Store) -> LoadResult:
+    """Load everything, warning on stderr about invalid files instead of failing."""
+    result = store.load_all()
+    if result.problems:
+        files = result.invalid_files
+        print(
+            f"warning: skipped {len(files)} invalid file(s): {', '.join(files)} "
+            "(run 'engagecycle validate' for details)",
+            file=sys.stderr,
+        )
+    return result
+
+
+def resolve_period(result: LoadResult, period: str | None) -> str | None:
+    if period in (None, "all"):
+        return None
+    if period == "latest":
+        latest = result.latest_period()
+        if latest is None:
+            raise EngageError("no valid assessments found")
+        return latest
+    period = normalise_period(period)
+    if period not in result.periods():
+        raise EngageError(
+            f"no assessments for period {period}; periods found: {', '.join(result.periods())}"
+        )
+    return period
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .scoring import score_table
+
+    store = Store(args.assessments)
+    result = load_valid(store)
+    period = resolve_period(result, args.period)
+    chosen = [a for a in result.assessments if period is None or a.period == period]
+    if args.organisation:
+        wanted = {normalise_code(o) for o in args.organisation}
+        missing = wanted - {a.code for a in chosen}
+        if missing:
+            known = sorted({a.code for a in result.assessments})
+            raise EngageError(
+                f"no assessment for {', '.join(sorted(missing))}"
+                + (f" in {period}" if period else "")
+                + f"; organisations found: {', '.join(known)}"
+            )
+        chosen = [a for a in chosen if a.code in wanted]
+    if args.peer_group:
+        chosen = [a for a in chosen if a.peer_group == args.peer_group]
+        if not chosen:
+            groups = sorted({a.peer_group for a in result.assessments if a.peer_group})
+            raise EngageError(
+                f"no organisations in peer group {args.peer_group!r}; groups: {', '.join(groups)}"
+            )
+    table = score_table(chosen, store.framework)
+    if args.format == "csv":
+        text = table.to_csv(index=False, float_format="%.4f")
+    elif args.format == "json":
+        text = table.to_json(orient="records", indent=1, double_precision=4) + "\n"
+    else:
+        from .textreport import score_summary
+
+        text = score_summary(table, store.framework, period)
+    if args.output:
+        atomic_write_text(args.output, text, backup=False)
+        print(f"wrote {len(table)} rows to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    store = Store(args.assessments)
+    code, period = normalise_code(args.organisation), normalise_period(args.period)
+    a = store.create(code, period, args.name, args.type, args.peer_group)
+    print(f"created {display_path(a.path)}")
+    if args.from_previous:
+        earlier = [h for h in store.history(code) if period_start(h.period) < period_start(period)]
+        if not earlier:
+            print(f"no earlier assessment of {code} to start from", file=sys.stderr)
+            return 0
+        prev = earlier[-1]
+        a = store.find(code, period)
+        n = carry_forward(a, prev)
+        store.save(a)
+        print(f"copied {n} answer(s) from {prev.period}, each marked as carried over")
+    return 0
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        load_framework()  # fail early and clearly if the framework itself is broken
+        return int(args.func(args) or 0)
+    except ValidationFailed as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    except EngageError as exc:
+        if debug:
+            raise
+        print(f"engagecycle: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last line of defence for users
+        if debug:
+            raise
+        print(
+            f"engagecycle: unexpected error: {type(exc).__name__}: {exc}\n"
+            "Run again with --debug for the full traceback.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The command line as a user meets it: exit codes, messages on stderr, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "engagecycle.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def work(tmp_path) -> Path:
+    folder = tmp_path / "assessments" / "T01"
+    folder.mkdir(parents=True)
+    shutil.copy(DATA / "good.yaml", folder / "2024-25.yaml")
+    text = (DATA / "good.yaml").read_text().replace("T01", "T02").replace("Testvale", "Otherby")
+    (tmp_path / "assessments" / "T02").mkdir()
+    (tmp_path / "assessments" / "T02" / "2024-25.yaml").write_text(text)
+    return tmp_path
+
+
+def test_version(work):
+    r = run("--version", cwd=work)
+    assert r.returncode == 0 and r.stdout.startswith("engagecycle ")
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "new"])
+def test_every_command_has_help_with_an_example(work, command):
+    r = run(command, "--help", cwd=work)
+    assert r.returncode == 0
+    assert "example" in r.stdout and f"engagecycle {command}" in r.stdout
+
+
+def test_validate_ok(work):
+    r = run("validate", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "OK: 2 file(s) valid: 2 organisation(s), 2024/25."
+
+
+def test_validate_lists_every_fault_and_exits_1(work):
+    shutil.copy(DATA / "bad" / "32-several-faults.yaml", work / "assessments" / "bad.yaml")
+    shutil.copy(DATA / "bad" / "16-malformed-yaml.yaml", work / "assessments" / "broken.yaml")
+    r = run("validate", cwd=work)
+    assert r.returncode == 1
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 5
+    assert sum("assessments/bad.yaml" in line for line in lines) == 4
+    assert any("assessments/broken.yaml:13: not valid YAML" in line for line in lines)
+    assert "5 problem(s) in 2 of 4 file(s)" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_validate_named_file(work):
+    r = run("validate", str(DATA / "bad" / "02-level-too-high.yaml"), cwd=work)
+    assert r.returncode == 1 and "vision.1.level" in r.stdout
+
+
+def test_validate_missing_path(work):
+    r = run("validate", "nowhere", cwd=work)
+    assert r.returncode == 1 and "nowhere: no such file or folder" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_score_table_csv_json(work, tmp_path):
+    r = run("score", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert "Scores for 2024/25: 2 organisations" in r.stdout
+    assert "T01" in r.stdout and "T02" in r.stdout
+    r = run("score", "--format", "csv", "--period", "latest", cwd=work)
+    header = r.stdout.splitlines()[0].split(",")
+    for col in (
+        "organisation",
+        "period",
+        "dimension",
+        "kind",
+        "score",
+        "percent",
+        "level",
+        "completeness",
+        "answered",
+        "applicable",
+        "unknown",
+        "low_evidence",
+    ):
+        assert col in header
+    assert len(r.stdout.strip().splitlines()) == 1 + 2 * 18
+    out = tmp_path / "s.json"
+    r = run("score", "--format", "json", "--organisation", "T01", "--output", str(out), cwd=work)
+    assert r.returncode == 0
+    rows = json.loads(out.read_text())
+    assert {x["organisation"] for x in rows} == {"T01"} and len(rows) == 18
+    vision = next(x for x in rows if x["dimension"] == "vision")
+    assert vision["score"] == 3.0 and vision["answered"] == 1 and vision["applicable"] == 3
+
+
+def test_score_single_organisation_shows_dimensions(work):
+    r = run("score", "--organisation", "T01", cwd=work)
+    assert r.returncode == 0
+    assert "T01 Testvale ICB: 2024/25" in r.stdout
+    assert "Overall" in r.stdout and "Identify" in r.stdout
+
+
+def test_score_unknown_organisation_is_a_clear_error(work):
+    r = run("score", "--organisation", "ZZZ", cwd=work)
+    assert r.returncode == 1
+    assert "no assessment for ZZZ" in r.stderr and "T01, T02" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("score", "--period", "2019/20", cwd=work)
+    assert r.returncode == 1 and "periods found: 2024/25" in r.stderr
+
+
+def test_score_skips_invalid_files_with_a_warning(work):
+    shutil.copy(DATA / "bad" / "02-level-too-high.yaml", work / "assessments" / "bad.yaml")
+    r = run("score", "--format", "csv", cwd=work)
+    assert r.returncode == 0
+    assert "skipped 1 invalid file(s): assessments/bad.yaml" in r.stderr
+
+
+def test_new_refuses_to_overwrite(work):
+    r = run("new", "T03", "2025/26", "--name", "Newtown Place", "--type", "place", cwd=work)
+    assert r.returncode == 0, r.stderr
+    path = work / "assessments" / "T03" / "2025-26.yaml"
+    assert path.exists()
+    before = path.read_bytes()
+    r = run("new", "T03", "2025/26", "--name", "Other", cwd=work)
+    assert r.returncode == 1 and "already exists" in r.stderr
+    assert path.read_bytes() == before
+    assert run("validate", cwd=work).returncode == 0
+
+
+def test_new_from_previous(work):
+    r = run("new", "T01", "2025/26", "--name", "Testvale ICB", "--from-previous", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert "copied 3 answer(s) from 2024/25" in r.stdout
+    text = (work / "assessments" / "T01" / "2025-26.yaml").read_text()
+    assert "carried_over: true" in text
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["new", "../x", "2025/26", "--name", "X"], "organisation code"),
+        (["new", "T05", "2025-2026", "--name", "X"], "period"),
+    ],
+)
+def test_new_bad_input(work, args, words):
+    r = run(*args, cwd=work)
+    assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_debug_shows_traceback(work):
+    r = run("--debug", "score", "--organisation", "ZZZ", cwd=work)
+    assert r.returncode != 0 and "Traceback" in r.stderr
