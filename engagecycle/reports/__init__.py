@@ -1,0 +1,1 @@
+"""Report generation: notebook execution, HTML/PDF export, batch runs and their CLI."""
