@@ -22,7 +22,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check engagecycle tests benchmarks scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check engagecycle tests benchmarks scripts
