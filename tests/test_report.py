@@ -313,3 +313,14 @@ def test_report_cli_bad_organisation_fails_fast():
     )
     assert r.returncode == 1 and "no assessment for organisation 'NOPE'" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_badge_colours_match_chart_palette():
+    from engagecycle.charts import LEVEL_COLOURS, text_colour
+    from engagecycle.reports.export import TEMPLATES
+
+    css = (TEMPLATES / "board" / "board.css").read_text().lower()
+    for level in range(5):
+        colour = LEVEL_COLOURS[level].lower()
+        fg = "#fff" if text_colour(LEVEL_COLOURS[level]).lower() == "#ffffff" else "#212b32"
+        assert f".level-{level} {{ background: {colour}; color: {fg}; }}" in css
