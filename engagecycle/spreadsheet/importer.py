@@ -1,0 +1,1016 @@
+"""Read a filled-in workbook, check every row, and merge it into the assessment file.
+
+Two passes, so a stray cell can never damage an assessment:
+
+1. `read_workbook` reads every sheet and collects *every* problem (sheet, row, column, the
+   value found and what is allowed). Nothing is looked up in the store yet.
+2. `import_workbook` stops if any problem is fatal. Otherwise it loads the assessment through
+   the store (round-trip, so comments and layout survive), applies the workbook with the
+   Assessment mutators, and saves once, atomically, with the store's conflict check.
+
+Merging rules: a blank cell leaves the saved answer alone unless `replace` is set. Each row
+carries a fingerprint of the saved answer it was made from; if the file changed since, rows
+the workbook did not change are left as the file has them, and a row changed in both places
+is a conflict that stops the import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
+from pathlib import Path
+from typing import Any
+
+from ..assessment import (
+    ORG_TYPES,
+    Assessment,
+    check_code,
+    check_period,
+    new_document,
+    normalise_code,
+    normalise_period,
+    validate_document,
+)
+from ..errors import EngageError, ValidationFailed
+from ..framework import Framework
+from ..store import Store, display_path
+from . import layout as L
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+# ----------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One problem in a workbook, located the way a spreadsheet user looks for it."""
+
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.cell:
+            parts.append(f"cell {self.cell}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        where = ", ".join(parts)
+        return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+
+
+class ImportFailed(EngageError):
+    """The workbook has fatal problems; nothing was written."""
+
+    def __init__(self, problems: list[SheetProblem], warnings: list[SheetProblem] | None = None):
+        self.problems = problems
+        self.warnings = warnings or []
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ----------------------------------------------------------------- parsed workbook
+
+
+@dataclass
+class Parsed:
+    row: int
+    values: Any  # ItemRow | DimRow | ActionRow
+    checks: L.RowChecks | None
+
+
+@dataclass
+class ParsedWorkbook:
+    file: str
+    info: dict[str, Any] = field(default_factory=dict)
+    items: dict[str, Parsed] = field(default_factory=dict)
+    dims: dict[str, Parsed] = field(default_factory=dict)
+    actions: list[Parsed] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)
+    sheets_read: set[str] = field(default_factory=set)
+
+    @property
+    def fatal(self) -> list[SheetProblem]:
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def warnings(self) -> list[SheetProblem]:
+        return [p for p in self.problems if not p.fatal]
+
+
+class _Sheet:
+    """Cell access that notices formulas and reports problems with their location."""
+
+    def __init__(self, parsed: ParsedWorkbook, name: str, formulas: Any, values: Any):
+        self.parsed = parsed
+        self.name = name
+        self.f = formulas
+        self.v = values
+
+    def problem(self, message: str, row=None, column=None, cell=None, fatal=True) -> None:
+        self.parsed.problems.append(
+            SheetProblem(self.parsed.file, message, self.name, row, column, cell, fatal)
+        )
+
+    def get(self, row: int, col: int, label: str) -> Any:
+        """The value a person sees; a formula gives its saved result, or a problem if none."""
+        raw = self.f.cell(row, col)
+        if raw.data_type != "f":
+            return raw.value
+        result = self.v.cell(row, col).value
+        formula = raw.value if isinstance(raw.value, str) else "a formula"
+        if result is None:
+            self.problem(
+                f"{L.show(formula)} is a formula with no saved result; type the value itself, "
+                "or open and save the workbook in Excel or LibreOffice first",
+                row,
+                label,
+            )
+            return None
+        self.problem(
+            f"formula {L.show(formula)}: imported its result {L.show(result)}",
+            row,
+            label,
+            fatal=False,
+        )
+        return result
+
+    def last_row(self) -> int:
+        last = self.f.max_row
+        if last > L.MAX_ROWS:
+            self.problem(f"only the first {L.MAX_ROWS} rows were read", fatal=False)
+        return min(last, L.MAX_ROWS)
+
+    def headers(self, required: list[str], known: set[str]) -> dict[str, int] | None:
+        """Heading -> column. Missing required headings are fatal; unknown ones are warned."""
+        cols: dict[str, int] = {}
+        for col in range(1, self.f.max_column + 1):
+            text = self.f.cell(L.HEADER_ROW, col).value
+            if L.is_blank(text):
+                continue
+            text = str(text).strip()
+            if text in cols and text in known:
+                self.problem(
+                    f"the heading {text!r} appears twice (columns {_letter(cols[text])} "
+                    f"and {_letter(col)})",
+                    L.HEADER_ROW,
+                )
+            cols.setdefault(text, col)
+        missing = [h for h in required if h not in cols]
+        for h in missing:
+            self.problem(
+                f"the column {h!r} is missing; row {L.HEADER_ROW} must keep the headings the "
+                "template wrote",
+                L.HEADER_ROW,
+            )
+        return None if missing else cols
+
+    def warn_unknown(self, cols: dict[str, int], known: set[str], skip: set[int]) -> None:
+        for text, col in cols.items():
+            if text not in known and col not in skip:
+                self.problem(
+                    f"{text!r} is not a column of the template; ignored",
+                    L.HEADER_ROW,
+                    _letter(col),
+                    fatal=False,
+                )
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _parse(sheet: _Sheet, fn, value: Any, row: int, column: str) -> Any:
+    try:
+        return fn(value)
+    except L.CellError as exc:
+        sheet.problem(str(exc), row, column)
+        return None
+
+
+# ----------------------------------------------------------------- reading
+
+
+def read_workbook(
+    path: str | Path, framework: Framework, *, replace: bool = False
+) -> ParsedWorkbook:
+    """Read and check every sheet; the result lists every problem found (never raises)."""
+    path = Path(path)
+    parsed = ParsedWorkbook(display_path(path))
+    books = _open(path, parsed)
+    if books is None:
+        return parsed
+    formulas, values = books
+    present = set(formulas.sheetnames)
+    for name in L.SHEETS:
+        if name not in present:
+            parsed.problems.append(
+                SheetProblem(
+                    parsed.file,
+                    f"sheet {name!r} is missing; the workbook must keep the sheets made by "
+                    f"'engagecycle template' ({', '.join(L.SHEETS)})",
+                )
+            )
+    for name in formulas.sheetnames:
+        if name not in L.SHEETS:
+            parsed.problems.append(
+                SheetProblem(
+                    parsed.file, f"sheet {name!r} is not part of the template; ignored", fatal=False
+                )
+            )
+    readers = {
+        L.INSTRUCTIONS: _read_instructions,
+        L.ITEMS: _read_items,
+        L.DIMENSIONS: _read_dimensions,
+        L.ACTIONS: _read_actions,
+    }
+    for name, reader in readers.items():
+        if name in present:
+            sheet = _Sheet(parsed, name, formulas[name], values[name])
+            reader(sheet, framework, replace)
+            parsed.sheets_read.add(name)
+    return parsed
+
+
+def _open(path: Path, parsed: ParsedWorkbook):
+    import openpyxl
+
+    def fail(message: str) -> None:
+        parsed.problems.append(SheetProblem(parsed.file, message))
+
+    if not path.is_file():
+        fail("no such file")
+        return None
+    if path.suffix.lower() != ".xlsx":
+        fail(
+            f"{path.suffix or 'a file without a suffix'} is not an Excel workbook; "
+            "save it as an Excel workbook (.xlsx) and import that"
+        )
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        fail(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB; this is not a template")
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            formulas = openpyxl.load_workbook(path, data_only=False)
+            values = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same advice
+        fail(f"cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}: {exc}")
+        return None
+    return formulas, values
+
+
+def _read_instructions(sheet: _Sheet, framework: Framework, replace: bool) -> None:
+    info = sheet.parsed.info
+    ok = True
+    raw: dict[str, Any] = {}
+    for key, label in L.INFO_LABELS.items():
+        row = L.INFO_ROWS[key]
+        found = sheet.f.cell(row, 1).value
+        if str(found or "").strip() != label:
+            sheet.problem(
+                f"should say {label!r} but has {L.show(found)}; the layout of this sheet was "
+                "changed, so the workbook cannot be trusted (make a new one with "
+                "'engagecycle template')",
+                cell=f"A{row}",
+            )
+            ok = False
+        raw[key] = sheet.get(row, 2, "B")
+    if not ok:
+        return
+
+    def bad(key: str, message: str) -> None:
+        sheet.problem(message, cell=f"B{L.INFO_ROWS[key]}")
+
+    fmt = L.whole(raw["format"])
+    if fmt != L.FORMAT_VERSION:
+        bad(
+            "format",
+            f"workbook format {L.show(raw['format'])} is not one this version reads "
+            f"(allowed: {L.FORMAT_VERSION}); make a new workbook with 'engagecycle template'",
+        )
+    code = normalise_code(raw["code"]) if not L.is_blank(raw["code"]) else ""
+    why = check_code(code)
+    if why:
+        bad("code", f"organisation code {L.show(raw['code'])} {why}")
+    period = normalise_period(raw["period"]) if not L.is_blank(raw["period"]) else ""
+    why = check_period(period)
+    if why:
+        bad("period", f"period {L.show(raw['period'])} {why}")
+    fw_id = str(raw["framework"] or "").strip()
+    version = L.whole(raw["version"])
+    if fw_id != framework.id or version != framework.version:
+        bad(
+            "framework",
+            f"the workbook was made for framework {fw_id!r} version {L.show(raw['version'])}, "
+            f"but this tool uses {framework.id!r} version {framework.version}; make a new "
+            "workbook with 'engagecycle template'",
+        )
+    elif raw["check"] != L.header_check(code, period, fw_id, version):
+        bad(
+            "check",
+            "the organisation, period or framework on this sheet was changed after the workbook "
+            f"was made (it now says {code} {period}); import the workbook made for the right "
+            "organisation and period, or make a new one with 'engagecycle template'",
+        )
+    name = L.parse_text(raw["name"])
+    org_type = L.parse_text(raw["type"])
+    if org_type is not None and org_type not in ORG_TYPES:
+        bad(
+            "type",
+            f"{L.show(org_type)} is not an organisation type (allowed: {', '.join(ORG_TYPES)})",
+        )
+    info.update(
+        code=code,
+        period=period,
+        name=name.strip() if name else None,
+        type=org_type,
+        peer_group=L.parse_text(raw["peer_group"]),
+    )
+
+
+def _read_items(sheet: _Sheet, framework: Framework, replace: bool) -> None:
+    levels = L.level_headers(framework)
+    required = [L.ITEM, L.LEVEL, L.EVIDENCE, L.DISCUSS, L.CARRIED]
+    known = {L.DIM_TITLE, L.STATEMENT, L.HELP, L.CHECK, *levels, *required}
+    cols = sheet.headers(required, known)
+    if cols is None:
+        return
+    last_col = cols.get(L.CHECK, sheet.f.max_column + 1) - 1
+    rater_cols = list(range(cols[L.CARRIED] + 1, last_col + 1))
+    last = sheet.last_row()
+    raters: dict[int, str] = {}
+    seen_names: dict[str, int] = {}
+    for col in rater_cols:
+        head = sheet.get(L.HEADER_ROW, col, _letter(col))
+        used = any(not L.is_blank(sheet.f.cell(r, col).value) for r in range(L.FIRST_ROW, last + 1))
+        if L.is_blank(head):
+            if used:
+                sheet.problem(
+                    "individual ratings in a column with no heading; put the "
+                    "person's name or initials in the heading",
+                    L.HEADER_ROW,
+                    _letter(col),
+                )
+            continue
+        name = str(head).strip()
+        if name.casefold() in seen_names:
+            sheet.problem(
+                f"two rating columns are headed {name!r} (columns "
+                f"{_letter(seen_names[name.casefold()])} and {_letter(col)}); give "
+                "each person their own heading",
+                L.HEADER_ROW,
+                _letter(col),
+            )
+            continue
+        seen_names[name.casefold()] = col
+        raters[col] = name
+    sheet.warn_unknown(cols, known, set(rater_cols))
+
+    items = sheet.parsed.items
+    labels = {cols[h]: h for h in (L.LEVEL, L.EVIDENCE, L.DISCUSS, L.CARRIED)} | raters
+    for row in range(L.FIRST_ROW, last + 1):
+        answer_cols = [cols[L.LEVEL], cols[L.EVIDENCE], cols[L.DISCUSS], cols[L.CARRIED], *raters]
+        item_raw = sheet.get(row, cols[L.ITEM], L.ITEM)
+        cells = {c: sheet.get(row, c, labels.get(c) or _letter(c)) for c in answer_cols}
+        if L.is_blank(item_raw):
+            if any(not L.is_blank(v) for v in cells.values()):
+                sheet.problem(
+                    "answers in a row with no item id; answers must stay in the row "
+                    "of their statement",
+                    row,
+                    L.ITEM,
+                )
+            continue
+        item_id = str(item_raw).strip()
+        if item_id not in framework.items:
+            close = difflib.get_close_matches(item_id, list(framework.items), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            sheet.problem(
+                f"{L.show(item_raw)} is not an item of {framework.id} version "
+                f"{framework.version}{hint}",
+                row,
+                L.ITEM,
+            )
+            continue
+        if item_id in items:
+            sheet.problem(
+                f"item {item_id} is also in row {items[item_id].row}; each item may "
+                "appear only once",
+                row,
+                L.ITEM,
+            )
+            continue
+        rated = []
+        for col, name in raters.items():
+            v = _parse(sheet, L.parse_rating, cells[col], row, name)
+            if v is not None:
+                rated.append((name, v))
+        values = L.ItemRow(
+            item=item_id,
+            level=_parse(sheet, L.parse_level, cells[cols[L.LEVEL]], row, L.LEVEL),
+            raters=tuple(rated),
+            evidence=_parse(sheet, L.parse_text, cells[cols[L.EVIDENCE]], row, L.EVIDENCE),
+            flag=_parse(sheet, L.parse_yes_no, cells[cols[L.DISCUSS]], row, L.DISCUSS),
+            carried=_parse(sheet, L.parse_yes_no, cells[cols[L.CARRIED]], row, L.CARRIED),
+        )
+        checks = (
+            L.RowChecks.parse(sheet.f.cell(row, cols[L.CHECK]).value) if L.CHECK in cols else None
+        )
+        items[item_id] = Parsed(row, values, checks)
+    missing = [i for i in framework.items if i not in items]
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        if replace:
+            sheet.problem(f"no row for item(s) {shown}; --replace needs a row for every item")
+        else:
+            sheet.problem(
+                f"no row for item(s) {shown}; their saved answers are left as they are", fatal=False
+            )
+
+
+def _read_dimensions(sheet: _Sheet, framework: Framework, replace: bool) -> None:
+    required = [L.DIM_ID, L.TARGET, L.NOTES]
+    known = {L.DIM_TITLE, L.DIM_KIND, L.DIM_PURPOSE, L.CHECK, *required}
+    cols = sheet.headers(required, known)
+    if cols is None:
+        return
+    sheet.warn_unknown(cols, known, set())
+    dims = sheet.parsed.dims
+    for row in range(L.FIRST_ROW, sheet.last_row() + 1):
+        dim_raw = sheet.get(row, cols[L.DIM_ID], L.DIM_ID)
+        target = sheet.get(row, cols[L.TARGET], L.TARGET)
+        notes = sheet.get(row, cols[L.NOTES], L.NOTES)
+        if L.is_blank(dim_raw):
+            if not (L.is_blank(target) and L.is_blank(notes)):
+                sheet.problem("a target or notes in a row with no dimension id", row, L.DIM_ID)
+            continue
+        dim_id = str(dim_raw).strip()
+        if dim_id not in framework.by_id:
+            sheet.problem(
+                f"{L.show(dim_raw)} is not a dimension id (allowed: {', '.join(framework.by_id)})",
+                row,
+                L.DIM_ID,
+            )
+            continue
+        if dim_id in dims:
+            sheet.problem(
+                f"dimension {dim_id} is also in row {dims[dim_id].row}; each dimension "
+                "may appear only once",
+                row,
+                L.DIM_ID,
+            )
+            continue
+        values = L.DimRow(
+            dim_id,
+            _parse(sheet, L.parse_target, target, row, L.TARGET),
+            _parse(sheet, L.parse_text, notes, row, L.NOTES),
+        )
+        checks = (
+            L.RowChecks.parse(sheet.f.cell(row, cols[L.CHECK]).value) if L.CHECK in cols else None
+        )
+        dims[dim_id] = Parsed(row, values, checks)
+    missing = [d.id for d in framework.dimensions if d.id not in dims]
+    if missing and replace:
+        sheet.problem(f"no row for {', '.join(missing)}; --replace needs every dimension")
+    elif missing:
+        sheet.problem(
+            f"no row for {', '.join(missing)}; their targets and notes are left as they are",
+            fatal=False,
+        )
+
+
+def _read_actions(sheet: _Sheet, framework: Framework, replace: bool) -> None:
+    fields = [L.ACTION_DIM, L.ACTION_TEXT, L.OWNER, L.DUE, L.STATUS]
+    required = [L.ACTION_NO, *fields]
+    known = {L.CHECK, *required}
+    cols = sheet.headers(required, known)
+    if cols is None:
+        return
+    sheet.warn_unknown(cols, known, set())
+    names = L.DimensionNames(framework)
+    numbers: dict[int, int] = {}
+    for row in range(L.FIRST_ROW, sheet.last_row() + 1):
+        cells = {h: sheet.get(row, cols[h], h) for h in required}
+        if all(L.is_blank(v) for v in cells.values()):
+            continue
+        number = None
+        if not L.is_blank(cells[L.ACTION_NO]):
+            number = L.whole(cells[L.ACTION_NO])
+            if number is None or number < 1:
+                sheet.problem(
+                    f"{L.show(cells[L.ACTION_NO])} is not an action number (allowed: "
+                    "the number the template wrote, or blank for a new action)",
+                    row,
+                    L.ACTION_NO,
+                )
+                continue
+            if number in numbers:
+                sheet.problem(
+                    f"action number {number} is also in row {numbers[number]}; each "
+                    "saved action may appear only once",
+                    row,
+                    L.ACTION_NO,
+                )
+                continue
+            numbers[number] = row
+        values = L.ActionRow(
+            number=number,
+            dimension=_parse(sheet, names.parse, cells[L.ACTION_DIM], row, L.ACTION_DIM),
+            action=_parse(sheet, L.parse_text, cells[L.ACTION_TEXT], row, L.ACTION_TEXT),
+            owner=_parse(sheet, L.parse_text, cells[L.OWNER], row, L.OWNER),
+            due=_parse(sheet, L.parse_date, cells[L.DUE], row, L.DUE),
+            status=_parse(sheet, L.parse_status, cells[L.STATUS], row, L.STATUS),
+        )
+        content = [cells[h] for h in fields]
+        emptied = all(L.is_blank(v) for v in content)
+        new_or_replaced = number is None or (replace and not emptied)
+        if new_or_replaced:
+            what = "a new action" if number is None else "with --replace, an action"
+            if L.is_blank(cells[L.ACTION_DIM]):
+                sheet.problem(
+                    f"{what} needs a dimension (allowed: {', '.join(framework.by_id)})",
+                    row,
+                    L.ACTION_DIM,
+                )
+            if L.is_blank(cells[L.ACTION_TEXT]):
+                sheet.problem(
+                    f"{what} needs the action written out (to stop an action, set "
+                    "its status to dropped)",
+                    row,
+                    L.ACTION_TEXT,
+                )
+        checks = (
+            L.RowChecks.parse(sheet.f.cell(row, cols[L.CHECK]).value) if L.CHECK in cols else None
+        )
+        sheet.parsed.actions.append(Parsed(row, values, checks))
+
+
+# ----------------------------------------------------------------- merging
+
+
+ITEM_FIELDS = {
+    "level": "level",
+    "raters": "ratings",
+    "evidence": "evidence",
+    "flag": "discuss",
+    "carried": "carried over",
+}
+
+
+@dataclass
+class MergeResult:
+    changes: dict[str, Counter] = field(default_factory=dict)  # dimension -> what changed
+    items_changed: Counter = field(default_factory=Counter)  # dimension -> answers changed
+    actions: Counter = field(default_factory=Counter)  # added / updated / removed / already
+    kept_newer: int = 0
+    conflicts: list[SheetProblem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.items_changed
+            or self.changes
+            or self.actions["added"]
+            or self.actions["updated"]
+            or self.actions["removed"]
+        )
+
+    def note(self, dim_id: str, what: str) -> None:
+        self.changes.setdefault(dim_id, Counter())[what] += 1
+
+
+def _raters_dict(pairs) -> dict[str, int]:
+    return dict(pairs)
+
+
+def _match_names(now: tuple, wb: tuple) -> list[tuple[str, int]]:
+    """Workbook rater names spelt as the saved file spells them (ignoring case)."""
+    spelling = {name.casefold(): name for name, _ in now}
+    return [(spelling.get(name.casefold(), name), v) for name, v in wb]
+
+
+def _target_item(now: L.ItemRow, wb: L.ItemRow, replace: bool) -> L.ItemRow:
+    wb_raters = _match_names(now.raters, wb.raters)
+    if replace:
+        return L.ItemRow(
+            now.item, wb.level, tuple(wb_raters), wb.evidence, bool(wb.flag), bool(wb.carried)
+        )
+    raters = dict(now.raters)
+    raters.update(wb_raters)
+    return L.ItemRow(
+        now.item,
+        wb.level if wb.level is not None else now.level,
+        tuple(raters.items()),
+        wb.evidence if wb.evidence is not None else now.evidence,
+        wb.flag if wb.flag is not None else now.flag,
+        wb.carried if wb.carried is not None else now.carried,
+    )
+
+
+def _item_diff(now: L.ItemRow, target: L.ItemRow) -> list[str]:
+    out = []
+    for name in ITEM_FIELDS:
+        a, b = getattr(now, name), getattr(target, name)
+        if name == "raters":
+            a, b = _raters_dict(a), _raters_dict(b)
+        if a != b:
+            out.append(name)
+    return out
+
+
+def _three_way(
+    parsed: Parsed, now_check: str, target_differs: bool, replace: bool, existing: bool
+) -> str:
+    """'apply', 'keep' (file changed since, workbook row did not) or 'conflict'."""
+    if replace or not existing or parsed.checks is None:
+        return "apply"
+    if now_check in (parsed.checks.saved, parsed.checks.written):
+        return "apply"  # the file is as it was, or already holds what the workbook started from
+    if parsed.values.check() == parsed.checks.written:
+        return "keep"
+    return "conflict" if target_differs else "apply"
+
+
+def merge(
+    parsed: ParsedWorkbook,
+    assessment: Assessment,
+    framework: Framework,
+    *,
+    replace: bool = False,
+    existing: bool = True,
+) -> MergeResult:
+    """Apply a checked workbook to an assessment in memory; the caller saves."""
+    result = MergeResult()
+    source = display_path(assessment.path) if assessment.path else "the assessment file"
+
+    def conflict(p: Parsed, sheet: str, what: str) -> None:
+        result.conflicts.append(
+            SheetProblem(
+                parsed.file,
+                f"{what} was changed in {source} after this workbook was made, and was also "
+                "changed in the workbook; make a new workbook with 'engagecycle template' and "
+                "copy your changes in, or use --replace to let the workbook win",
+                sheet,
+                p.row,
+            )
+        )
+
+    for item_id, p in parsed.items.items():
+        now = L.item_row(assessment.response(item_id))
+        target = _target_item(now, p.values, replace)
+        diff = _item_diff(now, target)
+        verdict = _three_way(p, now.check(), bool(diff), replace, existing)
+        if verdict == "keep":
+            result.kept_newer += 1
+            continue
+        if verdict == "conflict":
+            conflict(p, L.ITEMS, f"the answer to {item_id}")
+            continue
+        if not diff:
+            continue
+        dim_id = framework.items[item_id].dimension
+        result.items_changed[dim_id] += 1
+        for name in diff:
+            result.note(dim_id, ITEM_FIELDS[name])
+        if "level" in diff:
+            assessment.set_level(item_id, target.level)
+        if "raters" in diff:
+            assessment.set_raters(item_id, dict(target.raters))
+        if "evidence" in diff:
+            assessment.set_evidence(item_id, target.evidence)
+        if "flag" in diff:
+            assessment.set_flag(item_id, bool(target.flag))
+        if "carried" in diff:
+            assessment.set_carried_over(item_id, bool(target.carried))
+
+    for dim_id, p in parsed.dims.items():
+        now = L.dim_row(dim_id, assessment.target(dim_id), assessment.notes(dim_id))
+        wb = p.values
+        if replace:
+            target = L.DimRow(dim_id, wb.target, wb.notes)
+        else:
+            target = L.DimRow(
+                dim_id,
+                wb.target if wb.target is not None else now.target,
+                wb.notes if wb.notes is not None else now.notes,
+            )
+        verdict = _three_way(p, now.check(), target != now, replace, existing)
+        if verdict == "keep":
+            result.kept_newer += 1
+            continue
+        if verdict == "conflict":
+            conflict(p, L.DIMENSIONS, f"the target or notes for {dim_id}")
+            continue
+        if target.target != now.target:
+            assessment.set_target(dim_id, target.target)
+            result.note(dim_id, "target")
+        if target.notes != now.notes:
+            assessment.set_notes(dim_id, target.notes)
+            result.note(dim_id, "notes")
+
+    _merge_actions(parsed, assessment, result, replace, existing, conflict)
+    return result
+
+
+ACTION_FIELDS = ("dimension", "action", "owner", "due", "status")
+
+
+def _merge_actions(parsed, assessment, result, replace, existing, conflict) -> None:
+    saved = assessment.actions()
+    listed: set[int] = set()
+    remove: list[int] = []
+    rows = parsed.actions
+    if not existing:
+        # A new assessment has no saved actions for the numbers to point at: every row with
+        # content is a new action (the workbook was made from another copy of the file).
+        rows = []
+        for p in parsed.actions:
+            wb = p.values
+            if all(getattr(wb, f) is None for f in ACTION_FIELDS):
+                continue
+            missing = [
+                h
+                for h, v in ((L.ACTION_DIM, wb.dimension), (L.ACTION_TEXT, wb.action))
+                if v is None
+            ]
+            for head in missing:
+                result.conflicts.append(
+                    SheetProblem(
+                        parsed.file, "a new action needs this filled in", L.ACTIONS, p.row, head
+                    )
+                )
+            rows.append(Parsed(p.row, dc_replace(wb, number=None), None))
+    for p in rows:
+        wb: L.ActionRow = p.values
+        if wb.number is None:
+            continue
+        index = wb.number - 1
+        listed.add(index)
+        if index >= len(saved):
+            if existing and not replace and p.checks is not None:
+                if wb.check() == p.checks.written:
+                    result.kept_newer += 1
+                else:
+                    conflict(p, L.ACTIONS, f"action {wb.number}")
+                continue
+            result.conflicts.append(
+                SheetProblem(
+                    parsed.file,
+                    f"there is no saved action {wb.number} (the assessment "
+                    f"has {len(saved)}); to add it as a new action, copy it to an empty "
+                    "row",
+                    L.ACTIONS,
+                    p.row,
+                    L.ACTION_NO,
+                )
+            )
+            continue
+        now = L.action_row(wb.number, saved[index])
+        emptied = all(getattr(wb, f) is None for f in ACTION_FIELDS)
+        if replace and emptied:
+            remove.append(index)
+            continue
+        if replace:
+            target = dc_replace(wb, status=wb.status or "open")
+        else:
+            target = L.ActionRow(
+                wb.number,
+                *(
+                    getattr(wb, f) if getattr(wb, f) is not None else getattr(now, f)
+                    for f in ACTION_FIELDS
+                ),
+            )
+        changed = {
+            f: getattr(target, f) for f in ACTION_FIELDS if getattr(target, f) != getattr(now, f)
+        }
+        verdict = _three_way(p, now.check(), bool(changed), replace, existing)
+        if verdict == "keep":
+            result.kept_newer += 1
+            continue
+        if verdict == "conflict":
+            conflict(p, L.ACTIONS, f"action {wb.number}")
+            continue
+        if changed:
+            assessment.update_action(index, **changed)
+            result.actions["updated"] += 1
+    if replace:
+        remove += [i for i in range(len(saved)) if i not in listed]
+    for index in sorted(set(remove), reverse=True):
+        assessment.remove_action(index)
+        result.actions["removed"] += 1
+    # Rows already in the plan (from an earlier import of this workbook) are not added twice.
+    present = {(a.dimension, a.action.strip().casefold()) for a in assessment.actions()}
+    if result.conflicts:
+        return
+    for p in rows:
+        wb = p.values
+        if wb.number is not None:
+            continue
+        key = (wb.dimension, (wb.action or "").strip().casefold())
+        if key in present:
+            result.actions["already"] += 1
+            continue
+        assessment.add_action(wb.dimension, wb.action, wb.owner or "", wb.due, wb.status or "open")
+        result.actions["added"] += 1
+
+
+# ----------------------------------------------------------------- the import
+
+
+WORDS = {
+    "level": ("level", "levels"),
+    "ratings": ("set of individual ratings", "sets of individual ratings"),
+    "evidence": ("evidence note", "evidence notes"),
+    "discuss": ("discuss flag", "discuss flags"),
+    "carried over": ("carried-over mark", "carried-over marks"),
+}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass
+class ImportResult:
+    file: str
+    path: Path
+    code: str
+    period: str
+    name: str
+    created: bool
+    replace: bool
+    dry_run: bool
+    written: bool
+    merge: MergeResult
+    warnings: list[SheetProblem]
+    counts: dict[str, int]
+
+    def report(self, framework: Framework) -> str:
+        """What changed, per dimension, in words a facilitator can check."""
+        shown = display_path(self.path)
+        mode = "replaced from" if self.replace else "merged from"
+        lines = [
+            f"Read {self.file}: {self.counts['items']} item row(s), {self.counts['dims']} "
+            f"dimension row(s), {self.counts['actions']} action row(s)."
+        ]
+        m = self.merge
+        if not m.changed and not self.created:
+            lines.append(f"No changes: {shown} already holds everything in the workbook.")
+        else:
+            verb = "Would create" if self.dry_run and self.created else "Created"
+            if self.created:
+                lines.append(f"{verb} {shown} for {self.name} ({self.code}), {self.period}.")
+            head = "would be" if self.dry_run else "were"
+            lines.append(f"Changes that {head} {mode} the workbook into {shown}:")
+            untouched = 0
+            for dim in framework.dimensions:
+                what = m.changes.get(dim.id)
+                if not what:
+                    untouched += 1
+                    continue
+                parts = []
+                n = m.items_changed.get(dim.id, 0)
+                if n:
+                    detail = ", ".join(
+                        _count(what[k], *WORDS[k]) for k in ITEM_FIELDS.values() if what.get(k)
+                    )
+                    parts.append(f"{_count(n, 'answer', 'answers')} changed ({detail})")
+                parts += [f"{k} changed" for k in ("target", "notes") if what.get(k)]
+                lines.append(f"  {dim.title}: {'; '.join(parts)}")
+            acts = [f"{m.actions[k]} {k}" for k in ("added", "updated", "removed") if m.actions[k]]
+            if acts:
+                lines.append(f"  Action plan: {', '.join(acts)}")
+            if untouched:
+                lines.append(f"  {untouched} other dimension(s) unchanged.")
+        if m.actions["already"]:
+            lines.append(
+                f"{m.actions['already']} new action row(s) were already in the plan and "
+                "were not added again."
+            )
+        if m.kept_newer:
+            lines.append(
+                f"{m.kept_newer} row(s) were left as the file has them: they changed in {shown} "
+                "after this workbook was made, and not in the workbook."
+            )
+        if self.dry_run:
+            lines.append("Dry run: nothing was written.")
+        return "\n".join(lines) + "\n"
+
+
+def import_workbook(
+    path: str | Path,
+    store: Store,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    expect_code: str | None = None,
+    expect_period: str | None = None,
+) -> ImportResult:
+    """Check the workbook, then merge it into its assessment and save once (unless dry_run).
+
+    Raises ImportFailed listing every problem if anything is fatal; nothing is written then.
+    Raises ValidationFailed if the saved assessment file itself is invalid.
+    """
+    framework = store.framework
+    parsed = read_workbook(path, framework, replace=replace)
+    info = parsed.info
+    saved: Assessment | None = None
+    if not parsed.fatal and info:
+        code, period = info["code"], info["period"]
+        wanted = (
+            normalise_code(expect_code) if expect_code else code,
+            normalise_period(expect_period) if expect_period else period,
+        )
+        if wanted != (code, period):
+            parsed.problems.append(
+                SheetProblem(
+                    parsed.file,
+                    f"this workbook is for {code} {period}, not {wanted[0]} {wanted[1]}",
+                    L.INSTRUCTIONS,
+                )
+            )
+        saved = store.find(code, period)
+        name = info["name"]
+        row = L.INFO_ROWS["name"]
+        if saved is not None and name and name.casefold() != saved.name.strip().casefold():
+            parsed.problems.append(
+                SheetProblem(
+                    parsed.file,
+                    f"this workbook is for {name!r}, but {code} is "
+                    f"{saved.name!r} in {display_path(saved.path)}; check that this is "
+                    "the right workbook",
+                    L.INSTRUCTIONS,
+                    cell=f"B{row}",
+                )
+            )
+        if saved is None and not name:
+            parsed.problems.append(
+                SheetProblem(
+                    parsed.file,
+                    f"{code} {period} has no assessment file yet, so the "
+                    "organisation name is needed to create one",
+                    L.INSTRUCTIONS,
+                    cell=f"B{row}",
+                )
+            )
+    if parsed.fatal:
+        raise ImportFailed(parsed.fatal, parsed.warnings)
+
+    created = saved is None
+    if created:
+        doc = new_document(
+            framework,
+            info["code"],
+            info["period"],
+            info["name"],
+            info["type"] or "ICB",
+            info["peer_group"],
+        )
+        assessment = Assessment(doc, store.path_for(info["code"], info["period"]))
+    else:
+        assessment = saved
+    result = merge(parsed, assessment, framework, replace=replace, existing=not created)
+    if result.conflicts:
+        raise ImportFailed(result.conflicts, parsed.warnings)
+    problems = validate_document(assessment.doc, framework, display_path(assessment.path))
+    if problems:  # the checks above should make this impossible; never save a broken file
+        raise ValidationFailed(problems)
+    written = False
+    if not dry_run and (created or result.changed):
+        store.save(assessment)
+        written = True
+    return ImportResult(
+        file=parsed.file,
+        path=assessment.path,
+        code=assessment.code,
+        period=assessment.period,
+        name=assessment.name,
+        created=created,
+        replace=replace,
+        dry_run=dry_run,
+        written=written,
+        merge=result,
+        warnings=parsed.warnings,
+        counts={
+            "items": len(parsed.items),
+            "dims": len(parsed.dims),
+            "actions": len(parsed.actions),
+        },
+    )

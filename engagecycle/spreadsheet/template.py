@@ -1,0 +1,623 @@
+"""Write the offline workbook a team fills in before (or instead of) the workshop.
+
+The workbook is prefilled from the saved assessment, or from last year's answers with
+`from_previous`, so a team edits rather than starts again. Everything that identifies an
+answer (item ids, headings, the organisation and period) is locked; only the pale yellow
+answer cells are editable. Each row also carries a hidden fingerprint of the saved answer it
+was made from, so the importer can tell an answer changed in the workbook from one changed in
+the file since, and never silently undo someone else's work.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..assessment import ORG_TYPES, Assessment, carry_forward, new_document, period_start
+from ..errors import EngageError
+from ..framework import Framework
+from ..store import Store, display_path
+from . import layout as L
+from .safe import CellTextError, put, save_workbook
+
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
+ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
+THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+POINTS_PER_LINE = 15
+
+
+@dataclass(frozen=True)
+class TemplateResult:
+    path: Path
+    code: str
+    period: str
+    name: str
+    existed: bool  # the assessment file already existed (else import will create it)
+    carried_from: str | None = None
+    carried: int = 0
+
+
+# ----------------------------------------------------------------- entry point
+
+
+def write_template(
+    store: Store,
+    code: str,
+    period: str,
+    out: str | Path,
+    *,
+    from_previous: bool = False,
+    name: str | None = None,
+    org_type: str | None = None,
+    peer_group: str | None = None,
+    overwrite: bool = False,
+    today: date | None = None,
+) -> TemplateResult:
+    """Write the workbook for (code, period) to `out`; never changes any assessment file."""
+    from ..assessment import check_code, check_period, normalise_code, normalise_period
+
+    code, period = normalise_code(code), normalise_period(period)
+    for label, value, why in (
+        ("organisation code", code, check_code(code)),
+        ("period", period, check_period(period)),
+    ):
+        if why:
+            raise EngageError(f"{label} {value!r} {why}")
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise EngageError(f"{out}: the workbook must be saved as .xlsx")
+    if out.exists() and not overwrite:
+        raise EngageError(
+            f"{out} already exists and may hold someone's answers; "
+            "choose another name or add --force to replace it"
+        )
+    saved = store.find(code, period)
+    history = (
+        [h for h in store.history(code) if h.period != period] if store.folder.is_dir() else []
+    )
+    if saved is not None:
+        work = Assessment(copy.deepcopy(saved.doc))
+    else:
+        latest = history[-1] if history else None
+        name = name or (latest.name if latest else None)
+        if not name:
+            raise EngageError(
+                f"{code} has no assessment yet, so the workbook needs the organisation's name: "
+                'add --name "Organisation name"'
+            )
+        org_type = org_type or (latest.org_type if latest else "ICB")
+        if org_type not in ORG_TYPES:
+            raise EngageError(
+                f"organisation type {org_type!r} is not one of {', '.join(ORG_TYPES)}"
+            )
+        peer_group = peer_group or (latest.peer_group if latest else None) or None
+        doc = new_document(store.framework, code, period, name, org_type, peer_group)
+        work = Assessment(doc)
+    carried_from, carried = None, 0
+    if from_previous:
+        earlier = [h for h in history if period_start(h.period) < period_start(period)]
+        if not earlier:
+            raise EngageError(f"there is no assessment of {code} before {period} to start from")
+        previous = earlier[-1]
+        carried = carry_forward(work, previous)
+        carried_from = previous.period
+    if saved is not None:
+        source = f"{display_path(saved.path)} as saved on {(today or date.today()).isoformat()}"
+    else:
+        source = f"a new assessment (no file for {code} {period} yet)"
+    if carried_from:
+        source += f"; {carried} answer(s) carried over from {carried_from}"
+    wb = build_workbook(work, store.framework, saved, today=today or date.today(), source=source)
+    try:
+        save_workbook(wb, out, overwrite=overwrite)
+    except FileExistsError:
+        raise EngageError(f"{out} already exists; add --force to replace it") from None
+    return TemplateResult(out, code, period, work.name, saved is not None, carried_from, carried)
+
+
+# ----------------------------------------------------------------- the workbook
+
+
+def build_workbook(
+    work: Assessment,
+    framework: Framework,
+    saved: Assessment | None,
+    *,
+    today: date,
+    source: str = "",
+) -> Workbook:
+    """The template as an openpyxl Workbook.
+
+    `work` is what the cells are prefilled with; `saved` is the assessment as it is on disk
+    (None if there is no file yet). They differ when last year's answers were carried into
+    `work`; the row fingerprints record `saved`, so the importer knows what the file held.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.INSTRUCTIONS
+    _instructions(ws, work, framework, new=saved is None, today=today, source=source)
+    raters = rater_names(work)
+    _items(wb.create_sheet(L.ITEMS), work, framework, saved, raters)
+    _dimensions(wb.create_sheet(L.DIMENSIONS), work, framework, saved)
+    _actions(wb.create_sheet(L.ACTIONS), work, framework, saved)
+    for sheet in wb.worksheets:
+        _protect(sheet)
+        _print_setup(
+            sheet, None if sheet.title == L.INSTRUCTIONS else f"{L.GROUP_ROW}:{L.HEADER_ROW}"
+        )
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.active = 0
+    return wb
+
+
+def rater_names(assessment: Assessment) -> list[str]:
+    """Columns for individual ratings: participants, then anyone else who rated, then spares."""
+    names: list[str] = []
+    seen: set[str] = set()
+
+    def add(name: str) -> None:
+        name = name.strip()
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+
+    for p in assessment.participants:
+        add(p)
+    for r in assessment.responses().values():
+        for who, _ in r.raters:
+            add(who)
+    n = 1
+    while len(names) < L.SPARE_RATERS:
+        candidate = f"Rater {n}"
+        if candidate.casefold() not in seen:
+            add(candidate)
+        n += 1
+    return names
+
+
+# ----------------------------------------------------------------- sheets
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: Any, where: str = "") -> Any:
+    try:
+        return put(ws.cell(row, col), value)
+    except CellTextError as exc:
+        raise EngageError(f"{where or 'a value'} {exc}") from None
+
+
+def _header(ws: Worksheet, headers: list[str], widths: list[float]) -> None:
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), 1):
+        c = _cell(ws, L.HEADER_ROW, col, text)
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+        c.alignment = WRAP
+        c.border = BORDER
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[L.HEADER_ROW].height = 32
+
+
+def _group(ws: Worksheet, first: int, last: int, text: str) -> None:
+    if last < first:
+        return
+    c = _cell(ws, L.GROUP_ROW, first, text)
+    c.font = Font(bold=True, italic=True)
+    c.alignment = Alignment(vertical="center")
+    for col in range(first, last + 1):
+        ws.cell(L.GROUP_ROW, col).fill = GROUP_FILL
+    if last > first:
+        ws.merge_cells(
+            start_row=L.GROUP_ROW, start_column=first, end_row=L.GROUP_ROW, end_column=last
+        )
+
+
+def _answer(cell: Any) -> None:
+    cell.protection = UNLOCKED
+    cell.fill = ANSWER_FILL
+
+
+def _fixed(cell: Any) -> None:
+    cell.alignment = WRAP
+    cell.border = BORDER
+
+
+def _lines(text: Any, width: float) -> int:
+    if text is None:
+        return 1
+    per_line = max(1, int(width * 1.1) - 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _fit_height(ws: Worksheet, row: int, values: list[tuple[Any, float]]) -> None:
+    """Set a row height that shows wrapped text; openpyxl cannot ask Excel to measure it."""
+    lines = max(_lines(v, w) for v, w in values)
+    ws.row_dimensions[row].height = min(409, max(1, lines) * POINTS_PER_LINE)
+
+
+def _validation(ws: Worksheet, formula: str, ref: str, title: str, error: str, prompt: str = ""):
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+    dv.error = error
+    dv.errorTitle = title
+    dv.showErrorMessage = True
+    if prompt:
+        dv.prompt = prompt
+        dv.promptTitle = title
+        dv.showInputMessage = True
+    dv.add(ref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _col_range(col: int, first: int, last: int) -> str:
+    letter = get_column_letter(col)
+    return f"{letter}{first}:{letter}{last}"
+
+
+def _print_setup(ws: Worksheet, title_rows: str | None) -> None:
+    """Landscape, one page wide: the sheets are printed for workshop packs."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _protect(ws: Worksheet) -> None:
+    """Lock structure cells without a password, so anyone can unprotect if they must."""
+    p = ws.protection
+    p.sheet = True
+    p.formatColumns = False  # let people widen columns and rows to read long text
+    p.formatRows = False
+    p.autoFilter = False
+    p.selectLockedCells = False
+    p.selectUnlockedCells = False
+
+
+HOW_TO = [
+    (
+        "What this is",
+        "A self-assessment against The Engagement Cycle for the organisation and period above. "
+        "It can be filled in by one person, by a team before a workshop, or used to collect "
+        "individual ratings. When it comes back, it is read into the assessment file with "
+        "'engagecycle import'.",
+    ),
+    (
+        "Where to type",
+        "Only the pale yellow cells can be changed. Everything else is locked so that the "
+        "statements and item ids cannot be changed by accident. The sheets are protected "
+        "without a password: if you really must, you can switch protection off "
+        "(Review > Unprotect Sheet in Excel, Tools > Protect Sheet in LibreOffice), but "
+        "do not change the item ids, the grey headings or the cells on this sheet.",
+    ),
+    (
+        "Items sheet",
+        "One row per statement. Read the statement, what to look for and the five level "
+        "descriptions, then choose the level your organisation is at in the Level column: "
+        "0 to 4, N/A if the statement does not apply to you, or Don't know if nobody can say.",
+    ),
+    (
+        "Evidence",
+        "Say what shows the level is right: a document, a meeting, a decision, a change that "
+        "happened. Short notes are fine. To start a line again inside a cell, press Alt+Enter "
+        "(Ctrl+Enter in LibreOffice).",
+    ),
+    (
+        "Discuss",
+        "Choose Yes for statements the team should talk through at the workshop, for example "
+        "where people disagree or nobody is sure.",
+    ),
+    (
+        "Carried over",
+        "Yes means the answer was copied from last year and has not been checked this year. "
+        "Change it to No once the team agrees the answer, whether or not the level changed.",
+    ),
+    (
+        "Individual ratings",
+        "If people rate on their own before the workshop, each person uses one column. Put "
+        "your name or initials in the heading of an unused column. Only whole numbers 0 to 4.",
+    ),
+    (
+        "Dimensions sheet",
+        "The level the team aims to reach in each part of the cycle, and any notes.",
+    ),
+    (
+        "Actions sheet",
+        "One row per action. Change the rows already there or add new ones in the empty rows "
+        "below. The No. column links a row to an action already saved, so leave it alone. To "
+        "stop an action, set its status to dropped rather than deleting the row.",
+    ),
+    (
+        "Blank cells",
+        "A blank cell leaves the saved answer as it is, so a partly filled workbook never "
+        "wipes anything out. To clear saved answers, whoever runs the import can use "
+        "'engagecycle import --replace', which makes the workbook the whole answer.",
+    ),
+    (
+        "Changes in two places",
+        "If the assessment file was changed after this workbook was made, answers you did not "
+        "change here are left as they are in the file. If the same answer was changed in both "
+        "places, the import stops, lists them and saves nothing.",
+    ),
+    (
+        "Saving",
+        "Keep the file as an Excel workbook (.xlsx) and do not rename the sheets.",
+    ),
+]
+
+
+def _instructions(
+    ws: Worksheet, work: Assessment, framework: Framework, *, new: bool, today: date, source: str
+) -> None:
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 95
+    title = _cell(ws, 1, 1, "The Engagement Cycle: self-assessment workbook")
+    title.font = Font(bold=True, size=14)
+    _cell(ws, 2, 1, f"{work.name} ({work.code}), {work.period}", "organisation name").font = Font(
+        italic=True
+    )
+    values = {
+        "code": work.code,
+        "name": work.name,
+        "type": work.org_type,
+        "peer_group": work.peer_group or None,
+        "period": work.period,
+        "framework": framework.id,
+        "version": framework.version,
+        "format": L.FORMAT_VERSION,
+        "check": L.header_check(work.code, work.period, framework.id, framework.version),
+        "made": today.isoformat(),
+        "source": source,
+    }
+    for key, label in L.INFO_LABELS.items():
+        row = L.INFO_ROWS[key]
+        lab = _cell(ws, row, 1, label)
+        lab.font = Font(bold=True)
+        _fixed(lab)
+        val = _cell(ws, row, 2, values[key], f"the organisation's {label.lower()}")
+        val.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        val.border = BORDER
+        if new and key in ("name", "type", "peer_group"):
+            _answer(val)
+    if new:
+        _validation(
+            ws,
+            '"' + ",".join(ORG_TYPES) + '"',
+            f"B{L.INFO_ROWS['type']}",
+            "Organisation type",
+            "Choose one of: " + ", ".join(ORG_TYPES),
+        )
+    row = max(L.INFO_ROWS.values()) + 2
+    head = _cell(ws, row, 1, "How to fill in this workbook")
+    head.font = Font(bold=True, size=12)
+    if new:
+        row += 1
+        note = (
+            "There is no assessment file for this organisation and period yet; the import will "
+            "create one. Check the organisation's name, type and peer group above."
+        )
+        _cell(ws, row, 2, note).alignment = WRAP
+    for heading, text in HOW_TO:
+        row += 1
+        h = _cell(ws, row, 1, heading)
+        h.font = Font(bold=True)
+        h.alignment = WRAP
+        _cell(ws, row, 2, text).alignment = WRAP
+        _fit_height(ws, row, [(text, 95)])
+
+
+def _items(
+    ws: Worksheet,
+    work: Assessment,
+    framework: Framework,
+    saved: Assessment | None,
+    raters: list[str],
+) -> None:
+    levels = L.level_headers(framework)
+    fixed = [L.DIM_TITLE, L.ITEM, L.STATEMENT, L.HELP, *levels]
+    answers = [L.LEVEL, L.EVIDENCE, L.DISCUSS, L.CARRIED]
+    headers = [*fixed, *answers, *raters, L.CHECK]
+    widths = [18, 16, 40, 40, *[26] * len(levels), 11, 45, 10, 10]
+    widths += [max(9, min(20, len(r) + 2)) for r in raters] + [36]
+    _header(ws, headers, widths)
+    col = {h: n for n, h in enumerate(headers, 1)}
+    first_rater = len(fixed) + len(answers) + 1
+    last_rater = first_rater + len(raters) - 1
+    _group(ws, 1, len(fixed), "About the statement (locked)")
+    _group(ws, len(fixed) + 1, len(fixed) + len(answers), "The team's answer")
+    _group(ws, first_rater, last_rater, "Individual ratings (optional; rename a heading to use it)")
+    for r in range(first_rater, last_rater + 1):
+        _answer(ws.cell(L.HEADER_ROW, r))
+
+    row = L.FIRST_ROW
+    for dim in framework.dimensions:
+        for item in dim.items:
+            response = work.response(item.id)
+            written = L.item_row(response)
+            canon = {name.casefold(): name for name in raters}
+            written = replace(
+                written,
+                raters=tuple((canon.get(w.strip().casefold(), w), v) for w, v in written.raters),
+            )
+            base = L.item_row(saved.response(item.id)) if saved else L.ItemRow(item.id)
+            cells: dict[str, Any] = {
+                L.DIM_TITLE: dim.title,
+                L.ITEM: item.id,
+                L.STATEMENT: item.statement,
+                L.HELP: item.help,
+            }
+            for n, head in zip(sorted(framework.levels), levels, strict=True):
+                cells[head] = item.levels.get(n, "")
+            for head, value in cells.items():
+                _fixed(_cell(ws, row, col[head], value))
+            answer = {
+                L.LEVEL: L.level_cell(response.level),
+                L.EVIDENCE: written.evidence,
+                L.DISCUSS: L.yes_no_cell(bool(response.flag)),
+                L.CARRIED: L.yes_no_cell(bool(response.carried_over)),
+            }
+            for head, value in answer.items():
+                c = _cell(ws, row, col[head], value, f"the {head.lower()} for {item.id}")
+                _answer(c)
+                _fixed(c)
+            by_name = {who.casefold(): v for who, v in response.raters}
+            for n, name in enumerate(raters):
+                c = _cell(ws, row, first_rater + n, by_name.get(name.casefold()))
+                _answer(c)
+                c.border = BORDER
+            checks = L.RowChecks(base.check(), written.check())
+            _cell(ws, row, col[L.CHECK], checks.cell())
+            _fit_height(
+                ws,
+                row,
+                [(cells[h], widths[col[h] - 1]) for h in (L.STATEMENT, L.HELP, *levels)]
+                + [(written.evidence, widths[col[L.EVIDENCE] - 1])],
+            )
+            row += 1
+    last = row - 1
+    _validation(
+        ws,
+        '"' + ",".join(L.LEVEL_CHOICES) + '"',
+        _col_range(col[L.LEVEL], L.FIRST_ROW, last),
+        "Level",
+        "Choose 0, 1, 2, 3, 4, N/A or Don't know.",
+        "0 Not started ... 4 Embedded; N/A if it does not apply; Don't know if nobody can say.",
+    )
+    yes_no = f'"{L.YES},{L.NO}"'
+    for head in (L.DISCUSS, L.CARRIED):
+        _validation(ws, yes_no, _col_range(col[head], L.FIRST_ROW, last), head, "Choose Yes or No.")
+    _validation(
+        ws,
+        '"0,1,2,3,4"',
+        f"{get_column_letter(first_rater)}{L.FIRST_ROW}:{get_column_letter(last_rater)}{last}",
+        "Individual rating",
+        "An individual rating is a whole number from 0 to 4.",
+    )
+    ws.column_dimensions[get_column_letter(col[L.CHECK])].hidden = True
+    ws.freeze_panes = ws.cell(L.FIRST_ROW, col[L.STATEMENT])
+    ws.auto_filter.ref = f"A{L.HEADER_ROW}:{get_column_letter(last_rater)}{last}"
+
+
+def _dimensions(
+    ws: Worksheet, work: Assessment, framework: Framework, saved: Assessment | None
+) -> None:
+    headers = [L.DIM_TITLE, L.DIM_ID, L.DIM_KIND, L.DIM_PURPOSE, L.TARGET, L.NOTES, L.CHECK]
+    widths = [30, 15, 8, 60, 12, 60, 36]
+    _header(ws, headers, widths)
+    col = {h: n for n, h in enumerate(headers, 1)}
+    _group(ws, 1, 4, "Targets and notes for each part of the cycle")
+    row = L.FIRST_ROW
+    for dim in framework.dimensions:
+        written = L.dim_row(dim.id, work.target(dim.id), work.notes(dim.id))
+        base = L.dim_row(dim.id, saved.target(dim.id), saved.notes(dim.id)) if saved else None
+        base = base or L.DimRow(dim.id)
+        fixed = {
+            L.DIM_TITLE: dim.title,
+            L.DIM_ID: dim.id,
+            L.DIM_KIND: "Hub" if dim.kind == "hub" else "Stage",
+            L.DIM_PURPOSE: dim.purpose,
+        }
+        for head, value in fixed.items():
+            _fixed(_cell(ws, row, col[head], value))
+        for head, value in ((L.TARGET, written.target), (L.NOTES, written.notes)):
+            c = _cell(ws, row, col[head], value, f"the {head.lower()} for {dim.id}")
+            _answer(c)
+            _fixed(c)
+        _cell(ws, row, col[L.CHECK], L.RowChecks(base.check(), written.check()).cell())
+        _fit_height(ws, row, [(dim.purpose, 60), (written.notes, 60), (dim.title, 30)])
+        row += 1
+    _validation(
+        ws,
+        '"0,1,2,3,4"',
+        _col_range(col[L.TARGET], L.FIRST_ROW, row - 1),
+        "Target level",
+        "A target is a whole number from 0 to 4.",
+    )
+    ws.column_dimensions[get_column_letter(col[L.CHECK])].hidden = True
+    ws.freeze_panes = ws.cell(L.FIRST_ROW, 2)
+
+
+def _actions(
+    ws: Worksheet, work: Assessment, framework: Framework, saved: Assessment | None
+) -> None:
+    headers = [L.ACTION_NO, L.ACTION_DIM, L.ACTION_TEXT, L.OWNER, L.DUE, L.STATUS, L.CHECK]
+    widths = [6, 16, 60, 22, 13, 10, 36]
+    _header(ws, headers, widths)
+    col = {h: n for n, h in enumerate(headers, 1)}
+    _group(ws, 1, 6, "Actions: change the rows below or add new ones in the empty rows")
+    saved_actions = saved.actions() if saved else []
+    row = L.FIRST_ROW
+    for action in work.actions():
+        numbered = action.index < len(saved_actions)
+        number = action.index + 1 if numbered else None
+        written = L.action_row(number, action)
+        _fixed(_cell(ws, row, col[L.ACTION_NO], number))
+        values = {
+            L.ACTION_DIM: written.dimension,
+            L.ACTION_TEXT: written.action,
+            L.OWNER: written.owner,
+            L.DUE: written.due,
+            L.STATUS: written.status,
+        }
+        for head, value in values.items():
+            c = _cell(ws, row, col[head], value, f"the {head.lower()} of action {action.index + 1}")
+            _answer(c)
+            _fixed(c)
+        if numbered:
+            base = L.action_row(number, saved_actions[action.index])
+            _cell(ws, row, col[L.CHECK], L.RowChecks(base.check(), written.check()).cell())
+        _fit_height(ws, row, [(written.action, 60), (written.owner, 22)])
+        row += 1
+    last = row + L.BLANK_ACTION_ROWS - 1
+    for r in range(row, last + 1):
+        ws.cell(r, col[L.ACTION_NO]).border = BORDER
+        for head in (L.ACTION_DIM, L.ACTION_TEXT, L.OWNER, L.DUE, L.STATUS):
+            c = ws.cell(r, col[head])
+            _answer(c)
+            _fixed(c)
+    for r in range(L.FIRST_ROW, last + 1):
+        ws.cell(r, col[L.DUE]).number_format = "yyyy-mm-dd"
+    ids = ",".join(d.id for d in framework.dimensions)
+    _validation(
+        ws,
+        f'"{ids}"',
+        _col_range(col[L.ACTION_DIM], L.FIRST_ROW, last),
+        "Dimension",
+        "Choose the part of the cycle the action belongs to (see the Dimensions sheet).",
+    )
+    _validation(
+        ws,
+        '"open,done,dropped"',
+        _col_range(col[L.STATUS], L.FIRST_ROW, last),
+        "Status",
+        "Choose open, done or dropped.",
+    )
+    due = DataValidation(
+        type="date",
+        operator="between",
+        formula1="36526",  # 2000-01-01
+        formula2="73050",  # 2099-12-31
+        allow_blank=True,
+    )
+    due.error = "Type a date such as 2025-06-30."
+    due.errorTitle = "Due date"
+    due.showErrorMessage = True
+    due.add(_col_range(col[L.DUE], L.FIRST_ROW, last))
+    ws.add_data_validation(due)
+    ws.column_dimensions[get_column_letter(col[L.CHECK])].hidden = True
+    ws.freeze_panes = ws.cell(L.FIRST_ROW, 1)
