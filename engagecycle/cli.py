@@ -19,7 +19,11 @@ from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
 from .yamlio import atomic_write_text
 
 # Modules that expose `register(subparsers, common)`; each adds its own commands.
-EXTENSIONS: list[str] = ["engagecycle.reports.cli", "engagecycle.spreadsheet.cli"]
+EXTENSIONS: list[str] = [
+    "engagecycle.reports.cli",
+    "engagecycle.workshop.cli",
+    "engagecycle.spreadsheet.cli",
+]
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

@@ -210,8 +210,14 @@ class Store:
         self.save(a, check_conflict=False)
         return a
 
-    def save(self, assessment: Assessment, *, check_conflict: bool = True) -> Path:
-        """Validate, then atomically write; refuse if the file changed since it was read."""
+    def save(
+        self, assessment: Assessment, *, check_conflict: bool = True, backup: bool = True
+    ) -> Path:
+        """Validate, then atomically write; refuse if the file changed since it was read.
+
+        `backup=False` skips the `.history/` copy: the workshop form saves every second while
+        people type and keeps its own, sparser backups so the history is not flooded.
+        """
         path = assessment.path or self.path_for(assessment.code, assessment.period)
         shown = display_path(path)
         problems = _validate(assessment, self.framework, shown)
@@ -227,7 +233,7 @@ class Store:
             if assessment.stamp is None:
                 raise ConflictError(f"{shown} already exists; refusing to overwrite it")
         text = dump(assessment.doc)
-        atomic_write_text(path, text)
+        atomic_write_text(path, text, backup=backup)
         assessment.path = path
         assessment.stamp = file_stamp(text.encode("utf-8"))
         return path
