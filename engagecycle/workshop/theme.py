@@ -84,7 +84,7 @@ CSS = f"""
 }}
 .ec-workshop select {{ font-size: var(--ec-font); height: 44px; color: {TEXT}; }}
 .ec-workshop input, .ec-workshop textarea {{ font-size: var(--ec-font); color: {TEXT}; }}
-.ec-workshop textarea {{ line-height: 1.4; padding: 6px 8px; min-height: 3.2em; }}
+.ec-workshop textarea {{ font-family: Arial, "Helvetica Neue", Helvetica, "Liberation Sans", sans-serif; line-height: 1.4; padding: 6px 8px; min-height: 3.2em; }}
 .ec-workshop .jupyter-button {{
   font-size: var(--ec-font); height: auto; min-height: 44px; padding: 4px 16px; margin: 3px 6px 3px 0;
   background: #ffffff; color: {NHS_BLUE}; border: 2px solid {NHS_BLUE}; border-radius: 6px;
