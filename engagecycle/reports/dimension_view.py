@@ -1,0 +1,614 @@
+"""One dimension across all organisations (design §6, `notebooks/dimension.ipynb`).
+
+Same shape as the report and the overview: `prepare_dimension()` loads the data,
+`build_dimension()` computes every table once, one pure function per section returns
+escaped HTML, and the notebook is one call per section.
+
+Good-practice evidence is the sensitive part: an organisation's words appear here only when
+its assessment for the period says `share_evidence: true`. The filter lives in
+`good_practice()`, the one place evidence is selected, so no section can show evidence from
+an organisation that did not agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..assessment import Assessment, period_slug
+from ..benchmark import REAL_CHANGE
+from ..charts_system import format_change, item_distribution, movers
+from ..errors import EngageError
+from ..framework import Dimension, Framework
+from ..levels import LEVELS, MAX_LEVEL, band, band_index
+from ..scoring import LOW_EVIDENCE_BELOW
+from .data import Scored, read_bundle, resolve_period, score_folder
+from .notebook import _Html
+from .overview import _chart_label, link_href, linked, period_rows, system_changes
+from .sections import _join, esc, figure_html, num, plural
+
+GOOD_FROM = 3.0  # evidence is shown from organisations rated 3 (Established) or 4 (Embedded)
+QUOTES_PER_ITEM = 5
+WEAKEST_SHOWN = 3
+
+SUMMARY_COLUMNS = [
+    "item",
+    "statement",
+    "handover_from",
+    "organisations",
+    "answered",
+    "median",
+    "mean",
+    *[f"level_{k}" for k in range(MAX_LEVEL + 1)],
+    "na",
+    "unknown",
+    "unanswered",
+]
+CHANGE_COLUMNS = [
+    "organisation",
+    "name",
+    "previous_period",
+    "items_compared",
+    "score_then",
+    "score_now",
+    "change",
+    "direction",
+]
+GOOD_COLUMNS = ["item", "statement", "organisation", "name", "value", "evidence"]
+
+
+def resolve_dimension(value, framework: Framework) -> str:
+    """A dimension id from the notebook parameter, or a clear error listing the valid ids."""
+    dim = str(value or "").strip().lower()
+    if dim in framework.by_id:
+        return dim
+    for d in framework.dimensions:  # be kind to "Monitor" or "Data & insight"
+        if dim in (d.short.lower(), d.title.lower()):
+            return d.id
+    raise EngageError(
+        f"unknown dimension {str(value)!r}; valid dimension ids: "
+        + ", ".join(d.id for d in framework.dimensions)
+    )
+
+
+# ---------------------------------------------------------------- the tables (pure)
+
+
+@dataclass
+class DimensionData:
+    period: str
+    framework: Framework
+    dimension: Dimension
+    scores: pd.DataFrame  # score-table rows of this dimension in the period
+    items: pd.DataFrame  # item-table rows of this dimension in the period
+    summary: pd.DataFrame  # SUMMARY_COLUMNS, one row per item in framework order
+    changes: pd.DataFrame  # CHANGE_COLUMNS, one row per organisation in the period
+    good_practice: pd.DataFrame  # GOOD_COLUMNS: shared evidence only
+    withheld: int  # rated 3-4 with evidence, from organisations that did not agree to share
+
+
+def item_summary(items: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
+    """Per item: median and mean of answered values, organisations per level, N/A, unknown.
+
+    A value between levels (the median of several raters, e.g. 2.5) counts in the level band
+    it falls in, as scores do.
+    """
+    rows = []
+    for it in dimension.items:
+        sub = items[items["item"].eq(it.id)]
+        vals = sub.loc[sub["status"].eq("answered"), "value"].astype(float).dropna()
+        row = {
+            "item": it.id,
+            "statement": it.statement,
+            "handover_from": it.handover_from or "",
+            "organisations": len(sub),
+            "answered": len(vals),
+            "median": float(vals.median()) if len(vals) else math.nan,
+            "mean": float(vals.mean()) if len(vals) else math.nan,
+        }
+        idx = [band_index(v) for v in vals]
+        for k in range(MAX_LEVEL + 1):
+            row[f"level_{k}"] = sum(1 for i in idx if i == k)
+        for status in ("na", "unknown", "unanswered"):
+            row[status] = int(sub["status"].eq(status).sum())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def weakest_items(summary: pd.DataFrame, n: int = WEAKEST_SHOWN) -> pd.DataFrame:
+    """Items with the lowest median (then lowest mean), answered by at least one organisation."""
+    sub = summary[summary["answered"].gt(0)].copy()
+    sub["_o"] = range(len(sub))
+    sub["_m"] = sub["median"].round(9)
+    sub["_a"] = sub["mean"].round(9)
+    return sub.sort_values(["_m", "_a", "_o"]).head(n).drop(columns=["_o", "_m", "_a"])
+
+
+def dimension_changes(
+    items: pd.DataFrame, scores: pd.DataFrame, period: str, framework: Framework, dim: str
+) -> pd.DataFrame:
+    """Like-for-like change on this dimension for every organisation assessed in the period.
+
+    Organisations with no earlier assessment keep an empty `previous_period`; those whose
+    earlier assessment shares no answered item in this dimension keep an empty `direction`.
+    """
+    rows = scores[scores["dimension"].eq(dim)]
+    names = dict(zip(rows["organisation"].astype(str), rows["name"].astype(str), strict=False))
+    orgs = sorted(names)
+    # benchmark.year_on_year scores each dimension from its own items only, so giving it just
+    # this dimension's rows yields the same row about 10x faster (a test checks they agree).
+    yoy = system_changes(items[items["dimension"].eq(dim)], orgs, period, framework)
+    yoy = yoy[yoy["dimension"].eq(dim)].set_index("organisation") if len(yoy) else yoy
+    out = []
+    for org in orgs:
+        r = yoy.loc[org] if len(yoy) and org in yoy.index else None
+        out.append(
+            {
+                "organisation": org,
+                "name": names[org],
+                "previous_period": r["previous_period"] if r is not None else "",
+                "items_compared": int(r["items_compared"]) if r is not None else 0,
+                "score_then": r["score_then"] if r is not None else math.nan,
+                "score_now": r["score_now"] if r is not None else math.nan,
+                "change": r["change"] if r is not None else math.nan,
+                "direction": r["direction"] if r is not None else "",
+            }
+        )
+    df = pd.DataFrame(out, columns=CHANGE_COLUMNS)
+    for c in ("score_then", "score_now", "change"):
+        df[c] = df[c].astype(float)
+    return df
+
+
+def good_practice(
+    items: pd.DataFrame,
+    assessments: list[Assessment],
+    period: str,
+    dimension: Dimension,
+    min_value: float = GOOD_FROM,
+) -> tuple[pd.DataFrame, int]:
+    """Evidence from organisations rated `min_value` or more that agreed to share it.
+
+    Returns the shareable rows (highest value, then fullest evidence, first within each item,
+    items in framework order) and how many qualifying rows were held back because the
+    organisation's assessment does not set `share_evidence: true`.
+    """
+    sharing = {a.code: a.share_evidence for a in assessments if a.period == period}
+    names = {a.code: a.name for a in assessments if a.period == period}
+    sub = items[
+        items["period"].astype(str).eq(period)
+        & items["dimension"].eq(dimension.id)
+        & items["status"].eq("answered")
+        & items["value"].astype(float).ge(min_value - 1e-9)
+        & items["evidence"].astype(str).str.strip().ne("")
+    ].copy()
+    allowed = sub["organisation"].astype(str).map(lambda c: sharing.get(c, False)).astype(bool)
+    withheld = int((~allowed).sum())
+    sub = sub[allowed]
+    order = {it.id: n for n, it in enumerate(dimension.items)}
+    statements = {it.id: it.statement for it in dimension.items}
+    sub["_o"] = sub["item"].map(order)
+    sub["_len"] = sub["evidence"].astype(str).str.len()
+    sub = sub.sort_values(
+        ["_o", "value", "_len", "organisation"], ascending=[True, False, False, True]
+    )
+    out = pd.DataFrame(
+        {
+            "item": sub["item"],
+            "statement": sub["item"].map(statements),
+            "organisation": sub["organisation"].astype(str),
+            "name": sub["organisation"].astype(str).map(lambda c: names.get(c, c)),
+            "value": sub["value"].astype(float),
+            "evidence": sub["evidence"].astype(str),
+        },
+        columns=GOOD_COLUMNS,
+    )
+    return out.reset_index(drop=True), withheld
+
+
+def build_dimension(
+    scores: pd.DataFrame,
+    items: pd.DataFrame,
+    assessments: list[Assessment],
+    framework: Framework,
+    period: str,
+    dimension: str,
+) -> DimensionData:
+    """Every table of the dimension page for one period."""
+    dim = framework.by_id[resolve_dimension(dimension, framework)]
+    rows = period_rows(scores, period)
+    mine = rows[rows["dimension"].eq(dim.id)].reset_index(drop=True)
+    its = items[items["period"].astype(str).eq(period) & items["dimension"].eq(dim.id)]
+    shared, withheld = good_practice(items, assessments, period, dim)
+    return DimensionData(
+        period=period,
+        framework=framework,
+        dimension=dim,
+        scores=mine,
+        items=its.reset_index(drop=True),
+        summary=item_summary(its, dim),
+        changes=dimension_changes(items, rows, period, framework, dim.id),
+        good_practice=shared,
+        withheld=withheld,
+    )
+
+
+# ---------------------------------------------------------------- sections (pure HTML)
+
+
+def page_title(d: DimensionData) -> str:
+    return f"{d.dimension.title}: across all organisations {d.period}"
+
+
+def _what(d: DimensionData) -> str:
+    fw = d.framework
+    if d.dimension.kind == "stage":
+        n = [s.id for s in fw.stages].index(d.dimension.id) + 1
+        return f"stage {n} of {len(fw.stages)}"
+    return f"hub element ({len(fw.hub)} in all)"
+
+
+def _level_counts(scores: pd.Series) -> dict[int, int]:
+    counts = {k: 0 for k in range(MAX_LEVEL + 1)}
+    for v in scores.astype(float).dropna():
+        counts[band_index(v)] += 1
+    return counts
+
+
+def headline(d: DimensionData) -> str:
+    dim = d.dimension
+    vals = d.scores["score"].astype(float).dropna()
+    n = len(d.scores)
+    med = float(vals.median()) if len(vals) else math.nan
+    sentences = []
+    if len(vals):
+        q1, q3 = float(vals.quantile(0.25)), float(vals.quantile(0.75))
+        sentences.append(
+            f"Across {plural(len(vals), 'organisation')} with a score in {esc(d.period)}, the "
+            f"median is <strong>{num(med)}</strong> out of 4: <strong>{esc(band(med))}</strong> "
+            f"level. The middle half score between {num(q1)} and {num(q3)}; scores range from "
+            f"{num(vals.min())} to {num(vals.max())}."
+        )
+    else:
+        sentences.append(f"No organisation has a score on this dimension in {esc(d.period)}.")
+    ch = d.changes[d.changes["direction"].ne("")]
+    if len(ch):
+        up = int(ch["direction"].eq("improved").sum())
+        down = int(ch["direction"].eq("declined").sum())
+        sentences.append(
+            f"Compared like-for-like with their previous assessment, <strong>{up} improved"
+            f"</strong> and <strong>{down} declined</strong> ({len(ch) - up - down} no real change)."
+        )
+    weak = weakest_items(d.summary, 1)
+    if len(weak):
+        w = weak.iloc[0]
+        sentences.append(
+            f"The weakest item is <strong>{esc(w['item'])}</strong> (median {num(w['median'])}): "
+            f"{esc(w['statement'])}"
+        )
+    low = int(d.scores["low_evidence"].astype(bool).sum())
+    if low:
+        sentences.append(
+            f"{plural(low, 'organisation')} answered fewer than half of its items: read "
+            "those scores with care."
+        )
+    counts = _level_counts(d.scores["score"])
+    chips = "".join(
+        f"<li><span class='level level-{k}'>{k} {esc(LEVELS[k])}</span> "
+        f"<strong>{counts[k]}</strong></li>"
+        for k in range(MAX_LEVEL + 1)
+    )
+    missing = n - len(vals)
+    if missing:
+        chips += (
+            f"<li><span class='level level-none'>No score</span> <strong>{missing}</strong></li>"
+        )
+    meta = [
+        f"Period {esc(d.period)}",
+        esc(_what(d)),
+        plural(len(dim.items), "item"),
+        plural(n, "organisation"),
+    ]
+    return (
+        '<header class="masthead">'
+        '<p class="kicker">Engagement Cycle self-assessment · one dimension across the system</p>'
+        f"<h1>{esc(page_title(d))}</h1>"
+        f'<p class="meta">{" · ".join(meta)}</p></header>'
+        f"<p class='purpose'><strong>What it is for.</strong> {esc(dim.purpose)}</p>"
+        '<section class="headline" aria-label="Headline">'
+        + "".join(f"<p>{s}</p>" for s in sentences)
+        + "</section>"
+        + "<h3 class='levelcounts-title'>Organisations at each level</h3>"
+        + f"<ul class='levelcounts'>{chips}</ul>"
+    )
+
+
+def items_section(d: DimensionData) -> str:
+
+    s = d.summary
+    fw = d.framework
+    weak = weakest_items(s, 1)
+    title = None
+    if len(weak):
+        title = (
+            f"{weak.iloc[0]['item']} has the lowest median score ({num(weak.iloc[0]['median'])})"
+        )
+    fig = item_distribution(s, title=title, level_names=fw.levels or LEVELS)
+    head = (
+        "<tr><th>Item</th><th>Statement</th><th class='num'>Median</th>"
+        + "".join(
+            f"<th class='num lvl'><span class='level level-{k} swatch' title='{esc(LEVELS[k])}'>"
+            f"{k}</span></th>"
+            for k in range(MAX_LEVEL + 1)
+        )
+        + "<th class='num'>N/A</th><th class='num'>Don't know</th>"
+        "<th class='num'>Not answered</th></tr>"
+    )
+
+    def cell(v: int) -> str:
+        return f"<td class='num'>{v}</td>" if v else "<td class='num zero'>·</td>"
+
+    rows = []
+    for r in s.itertuples():
+        hand = ""
+        if r.handover_from:
+            src = (
+                fw.by_id[r.handover_from].short if r.handover_from in fw.by_id else r.handover_from
+            )
+            hand = f"<br><span class='muted'>Hand-over from {esc(src)}</span>"
+        rows.append(
+            f"<tr><td>{esc(r.item)}</td><td>{esc(r.statement)}{hand}</td>"
+            f"<td class='num'><strong>{num(r.median)}</strong></td>"
+            + "".join(cell(int(getattr(r, f"level_{k}"))) for k in range(MAX_LEVEL + 1))
+            + cell(int(r.na))
+            + cell(int(r.unknown))
+            + cell(int(r.unanswered))
+            + "</tr>"
+        )
+    return (
+        "<section><h2>Item by item</h2>"
+        f"<p>How the organisations rated each of the {plural(len(s), 'item')} in "
+        f"{esc(d.dimension.title)}. Each count is a number of organisations.</p>"
+        + figure_html(fig)
+        + "<table class='compact counts'><thead>"
+        + head
+        + f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p class='muted'>Median of the answered ratings. N/A: the item does not apply to that "
+        "organisation; don't know and not answered count as missing, never as 0.</p></section>"
+    )
+
+
+def weakest_section(d: DimensionData) -> str:
+    s = d.summary
+    weak = weakest_items(s)
+    if weak.empty:
+        return (
+            "<section><h2>Where the system is weakest</h2>"
+            "<p>No item in this dimension has been answered yet.</p></section>"
+        )
+    parts = []
+    for r in weak.itertuples():
+        low = int(r.level_0 + r.level_1)
+        unsure = int(r.unknown)
+        extra = f" {plural(unsure, 'organisation')} did not know." if unsure else ""
+        parts.append(
+            f"<li><strong>{esc(r.item)}</strong>: {esc(r.statement)} "
+            f"<span class='muted'>Median {num(r.median)} ({esc(band(r.median))}); "
+            f"{low} of {int(r.answered)} organisations answering are at Not started or "
+            f"Emerging.{extra}</span></li>"
+        )
+    strongest = s[s["answered"].gt(0)].sort_values("median", ascending=False, kind="stable")
+    best = ""
+    if len(strongest) > len(weak):
+        b = strongest.iloc[0]
+        best = (
+            f"<p>By contrast, the strongest item is <strong>{esc(b['item'])}</strong> "
+            f"(median {num(b['median'])}): {esc(b['statement'])}</p>"
+        )
+    return (
+        "<section><h2>Where the system is weakest</h2>"
+        f"<p>The {plural(len(weak), 'item')} with the lowest median across organisations: "
+        "the places where shared support, guidance or peer learning would do most good.</p>"
+        f"<ol class='tight'>{''.join(parts)}</ol>" + best + "</section>"
+    )
+
+
+def movement_section(d: DimensionData, report_links: str = "") -> str:
+
+    ch = d.changes
+    comparable = ch[ch["direction"].ne("")]
+    first = ch[ch["previous_period"].eq("")]
+    not_comp = ch[ch["previous_period"].ne("") & ch["direction"].eq("")]
+    short = d.dimension.short
+    if comparable.empty:
+        return (
+            "<section><h2>Change since the previous assessment</h2>"
+            "<p>No organisation can be compared with an earlier year on this dimension.</p>"
+            "</section>"
+        )
+    up = int(comparable["direction"].eq("improved").sum())
+    down = int(comparable["direction"].eq("declined").sum())
+    same = len(comparable) - up - down
+    lead = (
+        f"<p>Of the {plural(len(comparable), 'organisation')} that can be compared on "
+        f"{esc(d.dimension.title)} with their previous assessment, {up} improved, {down} "
+        f"declined and {same} showed no real change.</p>"
+    )
+    notes = []
+    if len(first):
+        notes.append(f"first assessment: {esc(_join(list(first['organisation'])))}")
+    if len(not_comp):
+        notes.append(
+            f"no item answered in both years: {esc(_join(list(not_comp['organisation'])))}"
+        )
+    if notes:
+        lead += f"<p class='muted'>Not compared ({'; '.join(notes)}).</p>"
+    chart_df = comparable.assign(
+        label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
+    )
+    fig = movers(chart_df, title=f"{up} improved and {down} declined on {short}")
+    rows = "".join(
+        f"<tr><td>{_org(r.organisation, r.name, report_links, d.period)}</td>"
+        f"<td class='num'>{esc(r.previous_period)}</td>"
+        f"<td class='num'>{num(r.score_then)}</td><td class='num'>{num(r.score_now)}</td>"
+        f"<td class='num'>{format_change(r.change)}</td><td class='num'>{int(r.items_compared)}</td>"
+        f"<td>{esc(r.direction)}</td></tr>"
+        for r in comparable.sort_values(
+            ["change", "organisation"], ascending=[False, True]
+        ).itertuples()
+    )
+    return (
+        "<section><h2>Change since the previous assessment</h2>"
+        + lead
+        + figure_html(fig)
+        + "<table class='compact'><thead><tr><th>Organisation</th><th class='num'>Since</th>"
+        "<th class='num'>Then</th><th class='num'>Now</th><th class='num'>Change</th>"
+        "<th class='num'>Items</th><th>Result</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        "<p class='muted'>Then and now are recomputed on the items answered in both years "
+        "only, so they can differ from each year's published score.</p></section>"
+    )
+
+
+def _org(code: str, name: str, report_links: str, period: str) -> str:
+    href = link_href(report_links, "report_links", organisation=code, period=period_slug(period))
+    return linked(esc(name), href)
+
+
+def good_practice_section(d: DimensionData, report_links: str = "") -> str:
+    g = d.good_practice
+    parts = [
+        "<section><h2>Good practice to learn from</h2>"
+        f"<p>Evidence recorded by organisations rated {GOOD_FROM:g} (Established) or 4 "
+        "(Embedded) on an item, quoted as they wrote it, from organisations that agreed to "
+        "share their evidence with others.</p>"
+    ]
+    if g.empty:
+        parts.append(
+            f"<p class='note'>No shared evidence is available for {esc(d.dimension.title)} in "
+            f"{esc(d.period)}: no organisation rated {GOOD_FROM:g} or 4 on these items has "
+            "both recorded evidence and agreed to share it.</p>"
+        )
+    for item, grp in g.groupby("item", sort=False):
+        shown = grp.head(QUOTES_PER_ITEM)
+        quotes = "".join(
+            f"<blockquote>{esc(r.evidence)}<span class='who'>"
+            f"{_org(r.organisation, r.name, report_links, d.period)} "
+            f"({esc(r.organisation)}) · rated {float(r.value):g} ({esc(band(r.value))})</span>"
+            "</blockquote>"
+            for r in shown.itertuples()
+        )
+        more = ""
+        if len(grp) > len(shown):
+            more = f"<p class='muted'>And {len(grp) - len(shown)} more for this item.</p>"
+        parts.append(
+            f"<div class='quote-item'><h3>{esc(item)}</h3>"
+            f"<p class='statement'>{esc(grp['statement'].iloc[0])}</p>{quotes}{more}</div>"
+        )
+    if d.withheld:
+        parts.append(
+            f"<p class='muted'>{plural(d.withheld, 'further example')} from organisations "
+            f"rated {GOOD_FROM:g} or 4 {'is' if d.withheld == 1 else 'are'} not shown because "
+            "those organisations have not agreed to share their evidence "
+            "(<code>share_evidence</code> in the assessment file).</p>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def method_note(d: DimensionData) -> str:
+    fw = d.framework
+    return (
+        "<section class='method'><h2>How to read this page</h2><ul class='tight'>"
+        "<li><strong>Scores</strong> run from 0 (Not started) to 4 (Embedded). An "
+        "organisation's score on a dimension is the average of its answered items; N/A items "
+        "are left out and “don't know” counts as unanswered.</li>"
+        "<li><strong>Median</strong>: half the organisations score at or below it; the "
+        "<strong>middle half</strong> lies between the lower and upper quartiles.</li>"
+        "<li>Item counts place each organisation's rating in its level band; where several "
+        "participants rated an item, their median is used (2.5 counts as Established).</li>"
+        f"<li><strong>Low evidence</strong> means fewer than {LOW_EVIDENCE_BELOW * 100:.0f}% "
+        "of the dimension's applicable items were answered.</li>"
+        "<li><strong>Change</strong> compares each organisation with its own most recent "
+        "earlier assessment on like-for-like items (answered in both years). A change of "
+        f"{REAL_CHANGE:g} or more either way counts as real.</li>"
+        "<li><strong>Good practice</strong> quotes only organisations whose assessment sets "
+        "<code>share_evidence: true</code>; the words are theirs and have not been checked.</li>"
+        "</ul><p class='muted'>"
+        f"Framework: {esc(fw.title)} (version {fw.version}). The full method is in "
+        "docs/scoring.md of engagecycle.</p></section>"
+    )
+
+
+# ---------------------------------------------------------------- what the notebook calls
+
+
+class DimensionPage:
+    """The dimension notebook's one object: one method per section, each returning HTML."""
+
+    def __init__(self, scored: Scored, data: DimensionData, report_links: str = ""):
+        self.scored = scored
+        self.data = data
+        self.framework = data.framework
+        self.report_links = str(report_links or "").strip()
+        link_href(self.report_links, "report_links", organisation="X", period="2024-25")
+
+    @property
+    def title(self) -> str:
+        return page_title(self.data)
+
+    def headline(self) -> _Html:
+        footer = f"{self.title} · engagecycle"
+        return _Html(headline(self.data), {"title": self.title, "footer": footer})
+
+    def items(self) -> _Html:
+        return _Html(items_section(self.data))
+
+    def weakest(self) -> _Html:
+        return _Html(weakest_section(self.data))
+
+    def movement(self) -> _Html:
+        return _Html(movement_section(self.data, self.report_links))
+
+    def good_practice(self) -> _Html:
+        return _Html(good_practice_section(self.data, self.report_links))
+
+    def method(self) -> _Html:
+        return _Html(method_note(self.data))
+
+    def all_sections(self) -> str:
+        parts = [
+            self.headline(),
+            self.items(),
+            self.weakest(),
+            self.movement(),
+            self.good_practice(),
+            self.method(),
+        ]
+        return "\n".join(p.html for p in parts)
+
+
+def prepare_dimension(
+    dimension="monitor",
+    period="latest",
+    *,
+    assessments: str = "assessments",
+    bundle: str = "",
+    report_links: str = "",
+) -> DimensionPage:
+    """Load (or read the batch's bundle) and build one dimension's page for one period.
+
+    Raises EngageError for an unknown dimension (listing the valid ids) or period.
+    """
+    scored = read_bundle(bundle) if bundle else score_folder(assessments)
+    dim = resolve_dimension(dimension, scored.framework)
+    periods = sorted({a.period for a in scored.assessments})
+    if not periods:
+        raise EngageError(f"no assessments found in {assessments!r}")
+    per = resolve_period(period, periods)
+    data = build_dimension(
+        scored.scores, scored.items, scored.assessments, scored.framework, per, dim
+    )
+    return DimensionPage(scored, data, report_links)

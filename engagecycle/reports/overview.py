@@ -1,0 +1,906 @@
+"""The system overview: one period, every organisation (design §6, `notebooks/overview.ipynb`).
+
+Same shape as the single-organisation report: `prepare_overview()` loads (or reads the
+batch's bundle), `build_overview()` computes every table once from the score and item tables,
+and one pure function per section turns those tables into escaped HTML. The notebook is one
+call per section.
+
+This page is for the people who run the programme, so unlike an organisation's report it
+names organisations. Change is always like-for-like (benchmark.year_on_year per
+organisation) and hand-overs come from benchmark.baton per organisation, so every number
+here agrees with the organisations' own reports.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pandas as pd
+
+from ..assessment import period_slug
+from ..benchmark import BATON_COLUMNS, REAL_CHANGE, YOY_COLUMNS, baton, year_on_year
+from ..charts_system import distribution, format_change, heatmap
+from ..charts_system import movers as movers_chart
+from ..errors import EngageError
+from ..framework import Framework
+from ..levels import LEVELS, MAX_LEVEL, band, bands
+from ..scoring import LOW_EVIDENCE_BELOW
+from .data import Scored, read_bundle, resolve_period, score_folder
+from .notebook import _Html
+from .sections import _join, esc, figure_html, level_badge, num, pct, plural
+
+HEATMAP_ROWS = 40  # organisations per heatmap chart: one A4 page each
+MOVERS_LISTED = 5
+WELL_ANSWERED = 0.9
+
+ORG_COLUMNS = [
+    "organisation",
+    "name",
+    "org_type",
+    "peer_group",
+    "score",
+    "level",
+    "completeness",
+    "low_evidence",
+    "low_dimensions",
+    "unknown",
+    "unanswered",
+    "previous_period",
+    "items_compared",
+    "change",
+    "direction",
+]
+DIM_SUMMARY_COLUMNS = [
+    "dimension",
+    "title",
+    "kind",
+    "n",
+    "median",
+    "q1",
+    "q3",
+    "min",
+    "max",
+    *[f"level_{k}" for k in range(MAX_LEVEL + 1)],
+    "no_score",
+    "low_evidence",
+]
+HANDOVER_COLUMNS = [
+    "from_stage",
+    "to_stage",
+    "item",
+    "statement",
+    "organisations",
+    "dropped",
+    "passed",
+    "not_known",
+    "not_applicable",
+    "median",
+    "dropped_by",
+]
+
+
+# ---------------------------------------------------------------- links
+
+
+def link_href(pattern: str, what: str, **fields: str) -> str:
+    """The address for one link from a pattern like "reports/{organisation}.html"; "" if none.
+
+    Values are URL-quoted (a code or id can never break out of the path), and an unknown
+    placeholder is a clear error naming the parameter and the placeholders allowed.
+    """
+    pattern = str(pattern or "").strip()
+    if not pattern:
+        return ""
+    allowed = sorted(fields)
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as exc:
+        raise EngageError(f"{what} pattern {pattern!r} is not valid: {exc}") from None
+    bad = [n for n in names if n not in fields]
+    if bad:
+        raise EngageError(
+            f"{what} pattern {pattern!r} uses {{{bad[0]}}}; allowed placeholders: "
+            + ", ".join("{" + a + "}" for a in allowed)
+        )
+    return pattern.format(**{k: quote(str(v), safe="") for k, v in fields.items()})
+
+
+def linked(text_html: str, href: str) -> str:
+    """`text_html` (already escaped) wrapped in a link when there is an address."""
+    return f'<a href="{esc(href)}">{text_html}</a>' if href else text_html
+
+
+# ---------------------------------------------------------------- the tables (pure)
+
+
+@dataclass
+class OverviewData:
+    period: str
+    peer_group: str
+    framework: Framework
+    scores: pd.DataFrame  # score-table rows of the period (and peer group)
+    organisations: pd.DataFrame  # ORG_COLUMNS, one row per organisation, best overall first
+    changes: pd.DataFrame  # YOY_COLUMNS + organisation: like-for-like, comparable ones only
+    batons: pd.DataFrame  # BATON_COLUMNS + organisation
+    handovers: pd.DataFrame  # HANDOVER_COLUMNS, one row per hand-over, weakest first
+    dimensions: pd.DataFrame  # DIM_SUMMARY_COLUMNS, dimensions then hub/cycle/overall
+
+
+def period_rows(scores: pd.DataFrame, period: str, peer_group: str = "") -> pd.DataFrame:
+    """Score-table rows of one period, optionally one peer group (clear error if empty)."""
+    rows = scores[scores["period"].astype(str).eq(period)]
+    group = str(peer_group or "").strip()
+    if group:
+        groups = sorted(g for g in rows["peer_group"].astype(str).unique() if g)
+        rows = rows[rows["peer_group"].astype(str).eq(group)]
+        if rows.empty:
+            raise EngageError(
+                f"no organisation in peer group {group!r} has an assessment for {period}; "
+                f"peer groups in {period}: {', '.join(groups) or 'none'}"
+            )
+    return rows.reset_index(drop=True)
+
+
+def system_changes(
+    items: pd.DataFrame, organisations: list[str], period: str, framework: Framework
+) -> pd.DataFrame:
+    """benchmark.year_on_year for each organisation that has an earlier assessment."""
+    by_org = {str(k): g for k, g in items.groupby(items["organisation"].astype(str), sort=False)}
+    parts = []
+    for org in organisations:
+        own = by_org.get(org)
+        if own is None:
+            continue
+        yoy = year_on_year(own, org, period, framework)
+        if yoy["previous_period"].eq("").all():
+            continue
+        parts.append(yoy.assign(organisation=org))
+    cols = ["organisation", *YOY_COLUMNS]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def system_batons(
+    items: pd.DataFrame, organisations: list[str], period: str, framework: Framework
+) -> pd.DataFrame:
+    """benchmark.baton for every organisation, stacked with an organisation column."""
+    by_org = {str(k): g for k, g in items.groupby(items["organisation"].astype(str), sort=False)}
+    parts = [
+        baton(by_org[org], org, period, framework).assign(organisation=org)
+        for org in organisations
+        if org in by_org
+    ]
+    cols = ["organisation", *BATON_COLUMNS]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def handover_summary(batons: pd.DataFrame) -> pd.DataFrame:
+    """How many organisations drop each hand-over; the most dropped (then lowest median) first."""
+    rows = []
+    for (frm, to), g in batons.groupby(["from_stage", "to_stage"], sort=False):
+        values = g["value"].astype(float).dropna()
+        rows.append(
+            {
+                "from_stage": frm,
+                "to_stage": to,
+                "item": g["item"].iloc[0],
+                "statement": g["statement"].iloc[0],
+                "organisations": len(g),
+                "dropped": int(g["state"].eq("dropped").sum()),
+                "passed": int(g["state"].eq("passed").sum()),
+                "not_known": int(g["state"].eq("not known").sum()),
+                "not_applicable": int(g["state"].eq("not applicable").sum()),
+                "median": float(values.median()) if len(values) else math.nan,
+                "dropped_by": sorted(g.loc[g["state"].eq("dropped"), "organisation"].astype(str)),
+            }
+        )
+    out = pd.DataFrame(rows, columns=HANDOVER_COLUMNS)
+    if len(out):
+        out["_o"] = range(len(out))
+        out = out.sort_values(
+            ["dropped", "median", "_o"], ascending=[False, True, True], na_position="last"
+        ).drop(columns="_o")
+    return out.reset_index(drop=True)
+
+
+def dimension_summary(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """Per dimension (and hub, cycle, overall): spread of scores and organisations per level."""
+    order = [(d.id, d.title, d.kind) for d in framework.dimensions] + [
+        ("hub", "Hub (mean of elements)", "hub"),
+        ("cycle", "Cycle (mean of stages)", "cycle"),
+        ("overall", "Overall", "overall"),
+    ]
+    rows = []
+    for dim, title, kind in order:
+        sub = scores[scores["dimension"].eq(dim)]
+        vals = sub["score"].astype(float).dropna()
+        row = {"dimension": dim, "title": title, "kind": kind, "n": len(vals)}
+        if len(vals):
+            row.update(
+                median=float(vals.median()),
+                q1=float(vals.quantile(0.25)),
+                q3=float(vals.quantile(0.75)),
+                min=float(vals.min()),
+                max=float(vals.max()),
+            )
+        else:
+            row.update(median=math.nan, q1=math.nan, q3=math.nan, min=math.nan, max=math.nan)
+        levels = bands(vals) if len(vals) else pd.Series(dtype=object)
+        for k in range(MAX_LEVEL + 1):
+            row[f"level_{k}"] = int(levels.eq(LEVELS[k]).sum())
+        row["no_score"] = int(sub["score"].isna().sum())
+        row["low_evidence"] = int(sub["low_evidence"].astype(bool).sum())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=DIM_SUMMARY_COLUMNS)
+
+
+def organisation_table(
+    scores: pd.DataFrame, changes: pd.DataFrame, framework: Framework
+) -> pd.DataFrame:
+    """One row per organisation: overall score and level, completeness, like-for-like change."""
+    overall = scores[scores["dimension"].eq("overall")]
+    dims = scores[scores["dimension"].isin(list(framework.by_id))]
+    low = (
+        dims[dims["low_evidence"].astype(bool)]
+        .groupby(dims["organisation"].astype(str))["dimension"]
+        .agg(list)
+        .to_dict()
+    )
+    ch = (
+        changes[changes["dimension"].eq("overall")].set_index("organisation")
+        if len(changes)
+        else pd.DataFrame()
+    )
+    rows = []
+    for r in overall.to_dict("records"):
+        org = str(r["organisation"])
+        c = ch.loc[org] if org in ch.index else None
+        rows.append(
+            {
+                "organisation": org,
+                "name": r["name"],
+                "org_type": r["org_type"],
+                "peer_group": r["peer_group"],
+                "score": r["score"],
+                "level": r["level"],
+                "completeness": r["completeness"],
+                "low_evidence": bool(r["low_evidence"]),
+                "low_dimensions": low.get(org, []),
+                "unknown": int(r["unknown"]),
+                "unanswered": int(r["unanswered"]),
+                "previous_period": c["previous_period"] if c is not None else "",
+                "items_compared": int(c["items_compared"]) if c is not None else 0,
+                "change": float(c["change"]) if c is not None else math.nan,
+                "direction": str(c["direction"]) if c is not None else "",
+            }
+        )
+    out = pd.DataFrame(rows, columns=ORG_COLUMNS)
+    out["score"] = out["score"].astype(float)
+    out["change"] = out["change"].astype(float)
+    out = out.sort_values(["score", "organisation"], ascending=[False, True], na_position="last")
+    return out.reset_index(drop=True)
+
+
+def build_overview(
+    scores: pd.DataFrame,
+    items: pd.DataFrame,
+    framework: Framework,
+    period: str,
+    peer_group: str = "",
+) -> OverviewData:
+    """Every table of the overview for one period, from the score and item tables."""
+    rows = period_rows(scores, period, peer_group)
+    orgs = sorted(rows["organisation"].astype(str).unique())
+    changes = system_changes(items, orgs, period, framework)
+    batons = system_batons(items, orgs, period, framework)
+    return OverviewData(
+        period=period,
+        peer_group=str(peer_group or "").strip(),
+        framework=framework,
+        scores=rows,
+        organisations=organisation_table(rows, changes, framework),
+        changes=changes,
+        batons=batons,
+        handovers=handover_summary(batons),
+        dimensions=dimension_summary(rows, framework),
+    )
+
+
+def weakest_stage(ov: OverviewData) -> dict:
+    """The stage with the lowest median score ({} when no stage has a score)."""
+    stages = {d.id for d in ov.framework.stages}
+    st = ov.dimensions[ov.dimensions["dimension"].isin(stages) & ov.dimensions["median"].notna()]
+    if st.empty:
+        return {}
+    st = st.assign(_o=range(len(st)), _m=st["median"].round(9))
+    return st.sort_values(["_m", "_o"]).iloc[0].to_dict()
+
+
+def movers(ov: OverviewData, direction: str, n: int = MOVERS_LISTED) -> pd.DataFrame:
+    """The `n` organisations that improved (or declined) most, like-for-like overall."""
+    orgs = ov.organisations
+    sub = orgs[orgs["direction"].eq(direction)]
+    return sub.sort_values(
+        ["change", "organisation"], ascending=[direction == "declined", True]
+    ).head(n)
+
+
+# ---------------------------------------------------------------- sections (pure HTML)
+
+
+def _stage(framework: Framework, dim: str) -> str:
+    d = framework.by_id.get(dim)
+    return d.short[:1].upper() + d.short[1:] if d else dim
+
+
+def _hop(framework: Framework, frm: str, to: str) -> str:
+    return f"{_stage(framework, frm)} → {_stage(framework, to)}"
+
+
+def _org_link(code: str, name: str, report_links: str, period: str) -> str:
+    href = link_href(report_links, "report_links", organisation=code, period=period_slug(period))
+    return linked(esc(name), href)
+
+
+def _dim_link(dim: str, title: str, dimension_links: str, period: str) -> str:
+    href = link_href(dimension_links, "dimension_links", dimension=dim, period=period_slug(period))
+    return linked(esc(title), href)
+
+
+def page_title(ov: OverviewData) -> str:
+    group = f" ({ov.peer_group})" if ov.peer_group else ""
+    return f"Engagement Cycle overview {ov.period}{group}"
+
+
+def headline(ov: OverviewData) -> str:
+    fw = ov.framework
+    orgs = ov.organisations
+    n = len(orgs)
+    scored = orgs["score"].dropna()
+    med = float(scored.median()) if len(scored) else math.nan
+    where = f"in the {esc(ov.peer_group)} peer group " if ov.peer_group else ""
+    sentences = []
+    if len(scored):
+        sentences.append(
+            f"Across the {plural(n, 'organisation')} {where}assessed in {esc(ov.period)}, the "
+            f"median overall score is <strong>{num(med)}</strong> out of 4: "
+            f"<strong>{esc(band(med))}</strong> level."
+        )
+    else:
+        sentences.append(f"No organisation {where}has an overall score in {esc(ov.period)}.")
+    comparable = orgs[orgs["direction"].ne("")]
+    up = int(comparable["direction"].eq("improved").sum())
+    down = int(comparable["direction"].eq("declined").sum())
+    if len(comparable):
+        sentences.append(
+            f"Of the {len(comparable)} that can be compared with their previous assessment, "
+            f"<strong>{up} improved</strong> and <strong>{down} declined</strong> "
+            f"(like-for-like items); {len(comparable) - up - down} showed no real change."
+        )
+    else:
+        sentences.append("No organisation has an earlier assessment to compare with yet.")
+    ws = weakest_stage(ov)
+    hand = ov.handovers
+    parts = []
+    if ws:
+        parts.append(
+            f"<strong>{esc(ws['title'])}</strong> is the weakest stage (median {num(ws['median'])})"
+        )
+    if len(hand) and int(hand.iloc[0]["dropped"]) > 0:
+        h = hand.iloc[0]
+        parts.append(
+            f"the baton is most often dropped at <strong>{esc(_hop(fw, h.from_stage, h.to_stage))}"
+            f"</strong> ({int(h.dropped)} of {int(h.organisations)} organisations)"
+        )
+    elif len(hand):
+        parts.append("no organisation drops the baton at any hand-over")
+    if parts:
+        sentences.append(_cap_first("; ".join(parts)) + ".")
+    low = orgs[orgs["low_dimensions"].map(len).gt(0)]
+    if len(low):
+        sentences.append(
+            f"{plural(len(low), 'organisation')} {'has' if len(low) == 1 else 'have'} low "
+            "evidence on at least one dimension; read those scores with care."
+        )
+
+    groups = sorted(g for g in orgs["peer_group"].astype(str).unique() if g)
+    meta = [f"Period {esc(ov.period)}", plural(n, "organisation")]
+    if ov.peer_group:
+        meta.append(f"peer group {esc(ov.peer_group)}")
+    elif groups:
+        meta.append(plural(len(groups), "peer group"))
+    meta.append("for the programme team: organisations are named")
+
+    def card(label: str, value: str, sub: str) -> str:
+        return (
+            f'<div class="kpi"><p class="label">{label}</p><p class="value">{value}</p>'
+            f'<p class="sub">{sub}</p></div>'
+        )
+
+    cards = [
+        card("Organisations", str(n), f"assessed in {esc(ov.period)}"),
+        card("Median overall score", f"{num(med)} / 4", esc(band(med) or "no score")),
+        card(
+            "Improved / declined",
+            f"{up} / {down}" if len(comparable) else "–",
+            f"of {len(comparable)} comparable" if len(comparable) else "no earlier year",
+        ),
+        card(
+            "Weakest stage",
+            esc(_stage(fw, ws["dimension"])) if ws else "–",
+            f"median {num(ws['median'])}" if ws else "no stage scored",
+        ),
+    ]
+    return (
+        '<header class="masthead">'
+        '<p class="kicker">Engagement Cycle self-assessment · system overview</p>'
+        f"<h1>{esc(page_title(ov))}</h1>"
+        f'<p class="meta">{" · ".join(meta)}</p></header>'
+        '<section class="headline" aria-label="Headline">'
+        + "".join(f"<p>{s}</p>" for s in sentences)
+        + "</section>"
+        + '<div class="kpis">'
+        + "".join(cards)
+        + "</div>"
+    )
+
+
+def _cap_first(text: str) -> str:
+    """Capitalise the first visible letter, skipping any leading tags."""
+    i = 0
+    while i < len(text) and text[i] == "<":
+        i = text.find(">", i) + 1
+    return text[:i] + text[i : i + 1].upper() + text[i + 1 :]
+
+
+def heatmap_section(ov: OverviewData) -> str:
+
+    fw = ov.framework
+    order = list(ov.organisations["organisation"])
+    if not order:
+        return "<section><h2>Scores by organisation</h2><p>No organisation to show.</p></section>"
+    keep = [d.id for d in fw.dimensions] + ["overall"]
+    rows = ov.scores[ov.scores["dimension"].isin(keep)]
+    figs = []
+    chunks = [order[i : i + HEATMAP_ROWS] for i in range(0, len(order), HEATMAP_ROWS)]
+    for k, chunk in enumerate(chunks):
+        sub = rows[rows["organisation"].astype(str).isin(chunk)].copy()
+        sub["_o"] = sub["organisation"].astype(str).map({c: i for i, c in enumerate(chunk)})
+        sub = sub.sort_values("_o", kind="stable")
+        title = None
+        if len(chunks) > 1:
+            title = f"Organisations {k * HEATMAP_ROWS + 1} to {k * HEATMAP_ROWS + len(chunk)} of {len(order)}, by overall score"
+        figs.append(
+            figure_html(
+                heatmap(
+                    sub,
+                    fw,
+                    title=title,
+                    subtitle="Highest overall score first. Hatched: low evidence or no score.",
+                )
+            )
+        )
+    low = int(rows[rows["dimension"].isin(list(fw.by_id))]["low_evidence"].astype(bool).sum())
+    note = ""
+    if low:
+        note = (
+            f'<p class="note">{plural(low, "score")} {"rests" if low == 1 else "rest"} on low '
+            "evidence (fewer than half the "
+            "items answered): they are hatched with a dashed outline. Read them with care.</p>"
+        )
+    return (
+        "<section class='newpage'><h2>Scores by organisation and dimension</h2>"
+        "<p>Every organisation's score on each of the fifteen dimensions, and overall. Reading "
+        "across a row shows one organisation's profile; reading down a column shows where the "
+        "system as a whole is strong or weak.</p>" + "".join(figs) + note + "</section>"
+    )
+
+
+def distribution_section(ov: OverviewData, dimension_links: str = "") -> str:
+
+    fw = ov.framework
+    ds = ov.dimensions
+    head = (
+        "<tr><th>Dimension</th><th class='num'>Median</th><th class='num'>Middle half</th>"
+        "<th class='num'>Range</th>"
+        + "".join(
+            f"<th class='num lvl'><span class='level level-{k} swatch' title='{esc(LEVELS[k])}'>"
+            f"{k}</span></th>"
+            for k in range(MAX_LEVEL + 1)
+        )
+        + "<th class='num'>Low evidence</th></tr>"
+    )
+    body = []
+    groups = [
+        ("Hub elements", [d.id for d in fw.hub]),
+        ("The five stages", [d.id for d in fw.stages]),
+        ("", ["hub", "cycle", "overall"]),
+    ]
+    by = ds.set_index("dimension")
+    for label, dims in groups:
+        if label:
+            body.append(f"<tr class='group'><td colspan='10'>{label}</td></tr>")
+        for dim in dims:
+            if dim not in by.index:
+                continue
+            r = by.loc[dim]
+            summary = dim in ("hub", "cycle", "overall")
+            title = (
+                esc(r["title"])
+                if summary
+                else _dim_link(dim, r["title"], dimension_links, ov.period)
+            )
+            cells = "".join(
+                f"<td class='num'>{int(r[f'level_{k}']) or '<span class=muted>·</span>'}</td>"
+                for k in range(MAX_LEVEL + 1)
+            )
+            spread = f"{num(r['q1'])}–{num(r['q3'])}" if r["n"] else "–"
+            rng = f"{num(r['min'])}–{num(r['max'])}" if r["n"] else "–"
+            body.append(
+                f"<tr{' class=summary' if dim == 'hub' else ''}><td>{title}</td>"
+                f"<td class='num'><strong>{num(r['median'])}</strong></td>"
+                f"<td class='num'>{spread}</td><td class='num'>{rng}</td>{cells}"
+                f"<td class='num'>{int(r['low_evidence']) or '–'}</td></tr>"
+            )
+    dims_only = ds[ds["dimension"].isin(list(fw.by_id)) & ds["n"].gt(0)]
+    lead = ""
+    if len(dims_only):
+        widest = dims_only.assign(iqr=dims_only["q3"] - dims_only["q1"]).sort_values(
+            "iqr", ascending=False
+        )
+        w = widest.iloc[0]
+        hi = dims_only.sort_values("median", ascending=False).iloc[0]
+        lead = (
+            f"<p>The strongest dimension across the system is <strong>{esc(hi['title'])}</strong> "
+            f"(median {num(hi['median'])}). Organisations differ most on "
+            f"<strong>{esc(w['title'])}</strong>, where the middle half runs from {num(w['q1'])} "
+            f"to {num(w['q3'])}.</p>"
+        )
+    link_note = (
+        "<p class='muted'>Each dimension's name links to its page across all organisations.</p>"
+        if dimension_links
+        else ""
+    )
+    return (
+        "<section class='newpage'><h2>How scores are spread across the system</h2>"
+        + lead
+        + figure_html(distribution(ov.scores, fw))
+        + "<table class='dims compact'><caption>Organisations at each level, by dimension"
+        f"</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+        "<p class='muted'>Level columns count organisations whose score falls in each level "
+        "band (0 Not started to 4 Embedded).</p>" + link_note + "</section>"
+    )
+
+
+def movers_section(ov: OverviewData, report_links: str = "") -> str:
+
+    orgs = ov.organisations
+    comparable = orgs[orgs["direction"].ne("")]
+    first = orgs[orgs["previous_period"].eq("")]
+    if comparable.empty:
+        body = (
+            "<p>No organisation can be compared with an earlier year: for each one this is "
+            "either its first assessment or no item was answered in both years.</p>"
+        )
+        return "<section><h2>Most improved and most declined</h2>" + body + "</section>"
+    chart_df = comparable.assign(
+        label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
+    )
+
+    def table(direction: str, empty: str) -> str:
+        top = movers(ov, direction)
+        if top.empty:
+            return f"<p class='muted'>{empty}</p>"
+        rows = "".join(
+            f"<tr><td>{_org_link(r.organisation, r.name, report_links, ov.period)}</td>"
+            f"<td class='num'>{format_change(r.change)}</td>"
+            f"<td class='num'>{num(r.score)}</td>"
+            f"<td class='num'>{esc(r.previous_period)}</td>"
+            f"<td class='num'>{int(r.items_compared)}</td></tr>"
+            for r in top.itertuples()
+        )
+        return (
+            "<table class='compact'><thead><tr><th>Organisation</th><th class='num'>Change</th>"
+            f"<th class='num'>Now</th><th class='num'>Since</th><th class='num'>Items</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>"
+        )
+
+    up = int(comparable["direction"].eq("improved").sum())
+    down = int(comparable["direction"].eq("declined").sum())
+    lead = (
+        f"<p>{plural(len(comparable), 'organisation')} can be compared with their previous "
+        f"assessment on the items they answered both times: {up} improved by {REAL_CHANGE:g} or "
+        f"more, {down} declined by {REAL_CHANGE:g} or more.</p>"
+    )
+    if len(first):
+        lead += (
+            f"<p class='muted'>Not compared: {esc(_join([str(c) for c in first['organisation']]))} "
+            f"({'first assessment' if len(first) == 1 else 'first assessments'}).</p>"
+        )
+    return (
+        "<section><h2>Most improved and most declined</h2>"
+        + lead
+        + figure_html(movers_chart(chart_df))
+        + "<div class='cols'><div><h3>Most improved</h3>"
+        + table("improved", "No organisation improved by 0.25 or more.")
+        + "</div><div><h3>Most declined</h3>"
+        + table("declined", "No organisation declined by 0.25 or more.")
+        + "</div></div></section>"
+    )
+
+
+def _chart_label(code: str, name: str, width: int = 36) -> str:
+    text = f"{code} {name}" if name and name != code else str(code)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def handovers_section(ov: OverviewData, report_links: str = "") -> str:
+    fw = ov.framework
+    h = ov.handovers
+    if h.empty:
+        return (
+            "<section><h2>Weakest hand-overs across the system</h2>"
+            "<p>No hand-over item was found in the framework.</p></section>"
+        )
+    names = dict(zip(ov.organisations["organisation"], ov.organisations["name"], strict=False))
+    worst = h.iloc[0]
+    if int(worst["dropped"]):
+        lead = (
+            f"The baton is most often dropped at <strong>"
+            f"{esc(_hop(fw, worst.from_stage, worst.to_stage))}</strong>: "
+            f"{int(worst.dropped)} of {int(worst.organisations)} organisations rate it below "
+            "Developing."
+        )
+    else:
+        lead = "No organisation rates any hand-over below Developing."
+    never = h[h["dropped"].eq(0)]
+    if len(never) and int(worst["dropped"]):
+        lead += (
+            " No organisation drops the baton at "
+            + _join([esc(_hop(fw, r.from_stage, r.to_stage)) for r in never.itertuples()])
+            + "."
+        )
+    rows = []
+    for r in h.itertuples():
+        share = r.dropped / r.organisations if r.organisations else 0
+        who = ", ".join(
+            linked(
+                f"<span title='{esc(names.get(c, c))}'>{esc(c)}</span>",
+                link_href(
+                    report_links, "report_links", organisation=c, period=period_slug(ov.period)
+                ),
+            )
+            for c in r.dropped_by
+        )
+        rows.append(
+            f"<tr><td><strong>{esc(_hop(fw, r.from_stage, r.to_stage))}</strong>"
+            f"<br><span class='muted'>{esc(r.statement)}</span></td>"
+            f"<td class='num'>{int(r.dropped)} of {int(r.organisations)}"
+            f"<span class='bar' aria-hidden='true'><span style='width:{share * 100:.0f}%'>"
+            "</span></span></td>"
+            f"<td class='num'>{int(r.passed)}</td><td class='num'>{int(r.not_known)}</td>"
+            f"<td>{level_badge(r.median)}</td><td>{who or '–'}</td></tr>"
+        )
+    return (
+        "<section><h2>Weakest hand-overs across the system</h2>"
+        "<p>Each stage should pass what it learned to the next, like a baton in a relay. One "
+        f"item in each stage checks that it arrives. {lead}</p>"
+        "<table class='compact'><thead><tr><th>Hand-over</th><th class='num'>Dropped</th>"
+        "<th class='num'>Passed</th><th class='num'>Not known</th><th>Median level</th>"
+        f"<th>Dropped by</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p class='muted'>Dropped: the hand-over item is rated below 2 (Developing). Not known: "
+        "the item was not answered or the team did not know.</p></section>"
+    )
+
+
+def completeness_section(ov: OverviewData, report_links: str = "") -> str:
+    fw = ov.framework
+    orgs = ov.organisations
+    n = len(orgs)
+    well = int(orgs["completeness"].astype(float).ge(WELL_ANSWERED).sum())
+    low_any = orgs[orgs["low_dimensions"].map(len).gt(0)]
+    low_overall = orgs[orgs["low_evidence"]]
+    parts = [
+        f"<p>{well} of {plural(n, 'organisation')} answered at least "
+        f"{WELL_ANSWERED * 100:.0f}% of the items that apply to them. "
+    ]
+    if len(low_any):
+        parts[0] += (
+            f"{plural(len(low_any), 'organisation')} {'has' if len(low_any) == 1 else 'have'} "
+            "low evidence (fewer than half the items answered) on at least one dimension"
+        )
+        parts[0] += f", and {len(low_overall)} overall.</p>" if len(low_overall) else ".</p>"
+        shown = orgs[orgs["low_dimensions"].map(len).gt(0) | orgs["low_evidence"]]
+        shown = shown.sort_values(["completeness", "organisation"])
+        rows = "".join(
+            f"<tr><td>{_org_link(r.organisation, r.name, report_links, ov.period)} "
+            f"<span class='muted'>({esc(r.organisation)})</span></td>"
+            f"<td class='num'>{pct(r.completeness)}</td>"
+            f"<td class='num'>{int(r.unknown)}</td><td class='num'>{int(r.unanswered)}</td>"
+            f"<td>{esc(_join([_stage(fw, d) for d in r.low_dimensions])) or '–'}</td></tr>"
+            for r in shown.itertuples()
+        )
+        parts.append(
+            "<table class='compact'><thead><tr><th>Organisation</th><th class='num'>Answered</th>"
+            "<th class='num'>Don't know</th><th class='num'>Not answered</th>"
+            "<th>Dimensions with low evidence</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+    else:
+        parts[0] += (
+            "Every organisation answered at least half the applicable items in every dimension.</p>"
+        )
+    unknown = int(orgs["unknown"].sum())
+    if unknown:
+        parts.append(
+            f"<p class='muted'>Across the system, teams answered “don't know” {unknown} times: "
+            "finding out is often a quick win.</p>"
+        )
+    return "<section><h2>Completeness of evidence</h2>" + "".join(parts) + "</section>"
+
+
+def organisations_section(ov: OverviewData, report_links: str = "") -> str:
+    orgs = ov.organisations.sort_values("organisation")
+    links = bool(str(report_links or "").strip())
+    rows = []
+    for r in orgs.itertuples():
+        if r.direction:
+            change = f"{format_change(r.change)} <span class='muted'>{esc(r.direction)}</span>"
+        elif r.previous_period:
+            change = "<span class='muted'>not comparable</span>"
+        else:
+            change = "<span class='muted'>first assessment</span>"
+        star = " *" if r.low_evidence else ""
+        href = link_href(
+            report_links, "report_links", organisation=r.organisation, period=period_slug(ov.period)
+        )
+        rows.append(
+            f"<tr><td>{esc(r.organisation)}</td><td>{linked(esc(r.name), href)}</td>"
+            f"<td>{esc(r.org_type) or '–'}</td><td>{esc(r.peer_group) or '–'}</td>"
+            f"<td class='num'>{num(r.score)}{star}</td>"
+            f"<td>{level_badge(r.score, bool(r.low_evidence))}</td>"
+            f"<td class='num'>{pct(r.completeness)}</td><td class='num'>{change}</td>"
+            + (f"<td>{linked('Report', href)}</td>" if links else "")
+            + "</tr>"
+        )
+    head = (
+        "<tr><th>Code</th><th>Organisation</th><th>Type</th><th>Peer group</th>"
+        "<th class='num'>Overall</th><th>Level</th><th class='num'>Answered</th>"
+        "<th class='num'>Change</th>" + ("<th>Link</th>" if links else "") + "</tr>"
+    )
+    return (
+        "<section class='newpage'><h2>Every organisation</h2>"
+        f"<table class='compact orgs'><caption>{plural(len(orgs), 'organisation')} assessed in "
+        f"{esc(ov.period)}, by code</caption><thead>{head}</thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        "<p class='muted'>* low evidence overall: fewer than half the applicable items "
+        "answered. Change is like-for-like, on the items answered in both years.</p></section>"
+    )
+
+
+def method_note(ov: OverviewData) -> str:
+    fw = ov.framework
+    group = (
+        f"Only organisations in the {esc(ov.peer_group)} peer group are included. "
+        if ov.peer_group
+        else ""
+    )
+    return (
+        "<section class='method'><h2>How to read this overview</h2><ul class='tight'>"
+        "<li><strong>Scores</strong> run from 0 (Not started) to 4 (Embedded). A dimension's "
+        "score is the average of its answered items; N/A items are left out and “don't know” "
+        "counts as unanswered. Overall is the average of the fifteen dimension scores. "
+        f"{group}</li>"
+        "<li><strong>Median</strong>: half the organisations score at or below it. The "
+        "<strong>middle half</strong> runs from the lower quartile to the upper quartile: a "
+        "quarter of organisations score below it and a quarter above.</li>"
+        f"<li><strong>Low evidence</strong> means fewer than {LOW_EVIDENCE_BELOW * 100:.0f}% of "
+        "a dimension's applicable items were answered; such scores are hatched in the charts.</li>"
+        "<li><strong>Change</strong> compares each organisation with its own most recent "
+        "earlier assessment, on like-for-like items only (answered in both years). A change of "
+        f"{REAL_CHANGE:g} or more either way counts as real; smaller movements are treated as "
+        "no real change.</li>"
+        "<li><strong>Hand-overs</strong>: one item in each stage checks whether the previous "
+        "stage's learning reaches it. Rated below 2 (Developing) counts as a dropped baton.</li>"
+        "<li>This page names organisations and is meant for the programme team. Each "
+        "organisation's own report compares it with anonymous peers.</li>"
+        "</ul><p class='muted'>"
+        f"Framework: {esc(fw.title)} (version {fw.version}), {len(fw.items)} items in "
+        f"{len(fw.dimensions)} dimensions. The full method, with a worked example, is in "
+        "docs/scoring.md of engagecycle.</p></section>"
+    )
+
+
+# ---------------------------------------------------------------- what the notebook calls
+
+
+class Overview:
+    """The overview notebook's one object: one method per section, each returning HTML."""
+
+    def __init__(
+        self,
+        scored: Scored,
+        data: OverviewData,
+        report_links: str = "",
+        dimension_links: str = "",
+    ):
+        self.scored = scored
+        self.data = data
+        self.framework = data.framework
+        self.report_links = str(report_links or "").strip()
+        self.dimension_links = str(dimension_links or "").strip()
+        # fail at prepare time, not half-way down the page, on a bad pattern
+        link_href(self.report_links, "report_links", organisation="X", period="2024-25")
+        link_href(self.dimension_links, "dimension_links", dimension="x", period="2024-25")
+
+    @property
+    def title(self) -> str:
+        return page_title(self.data)
+
+    def headline(self) -> _Html:
+        footer = f"{self.title} · engagecycle"
+        return _Html(headline(self.data), {"title": self.title, "footer": footer})
+
+    def heatmap(self) -> _Html:
+        return _Html(heatmap_section(self.data))
+
+    def distribution(self) -> _Html:
+        return _Html(distribution_section(self.data, self.dimension_links))
+
+    def movers(self) -> _Html:
+        return _Html(movers_section(self.data, self.report_links))
+
+    def handovers(self) -> _Html:
+        return _Html(handovers_section(self.data, self.report_links))
+
+    def completeness(self) -> _Html:
+        return _Html(completeness_section(self.data, self.report_links))
+
+    def organisations(self) -> _Html:
+        return _Html(organisations_section(self.data, self.report_links))
+
+    def method(self) -> _Html:
+        return _Html(method_note(self.data))
+
+    def all_sections(self) -> str:
+        parts = [
+            self.headline(),
+            self.heatmap(),
+            self.distribution(),
+            self.movers(),
+            self.handovers(),
+            self.completeness(),
+            self.organisations(),
+            self.method(),
+        ]
+        return "\n".join(p.html for p in parts)
+
+
+def prepare_overview(
+    period="latest",
+    *,
+    assessments: str = "assessments",
+    bundle: str = "",
+    report_links: str = "",
+    dimension_links: str = "",
+    peer_group: str = "",
+) -> Overview:
+    """Load (or read the batch's bundle), score and aggregate one period across organisations.
+
+    `report_links` / `dimension_links`: patterns such as "reports/{organisation}.html" and
+    "dimensions/{dimension}.html" ({period} gives the file-name form, e.g. 2024-25); when
+    empty, names are plain text. `peer_group`: only that group's organisations.
+    """
+    scored = read_bundle(bundle) if bundle else score_folder(assessments)
+    periods = sorted({a.period for a in scored.assessments})
+    if not periods:
+        raise EngageError(f"no assessments found in {assessments!r}")
+    per = resolve_period(period, periods)
+    data = build_overview(scored.scores, scored.items, scored.framework, per, peer_group)
+    return Overview(scored, data, report_links, dimension_links)
