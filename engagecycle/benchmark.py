@@ -113,6 +113,22 @@ PROGRESS_COLUMNS = [
 PLAN_COLUMNS = ["dimension", "action", "owner", "due", "status", "overdue"]
 
 
+def format_change(change: float) -> str:
+    """A change on the 0-4 scale for reading: one decimal with a true minus sign.
+
+    Two decimals when one would misstate the 0.25 threshold (an exact +0.25 is a real
+    change, but rounds to "+0.2", which a reader would take for no real change).
+    """
+    v = float(change)
+    digits = 1
+    if (abs(round(v, 1)) >= REAL_CHANGE) != (abs(v) >= REAL_CHANGE - 1e-9):
+        digits = 2
+    r = round(v, digits)
+    if r == 0:
+        return f"{0:.{digits}f}"
+    return f"+{r:.{digits}f}" if r > 0 else f"−{abs(r):.{digits}f}"
+
+
 # ---------------------------------------------------------------- percentile and band
 
 

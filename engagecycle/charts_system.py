@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from .benchmark import REAL_CHANGE, format_change
 from .charts import (
     BASE_PT,
     DARK_GREY,
@@ -49,28 +50,11 @@ from .charts import (
 from .framework import Framework
 from .levels import LEVELS, MAX_LEVEL
 
-REAL_CHANGE = 0.25  # the same threshold as benchmark.REAL_CHANGE (kept in step by a test)
 IMPROVED_FILL = "#005EB8"  # NHS Blue
 DECLINED_FILL = WARM_YELLOW  # never red/green: blue against yellow, plus words and signs
 STEADY_FILL = "#C5D3E0"
 NA_HATCH = ".."
 GRID = "#D5DDE0"
-
-
-def format_change(change: float) -> str:
-    """A change on the 0-4 scale for reading: one decimal with a true minus sign.
-
-    Two decimals when one would misstate the 0.25 threshold (an exact +0.25 is a real
-    change, but rounds to "+0.2", which a reader would take for no real change).
-    """
-    v = float(change)
-    digits = 1
-    if (abs(round(v, 1)) >= REAL_CHANGE) != (abs(v) >= REAL_CHANGE - 1e-9):
-        digits = 2
-    r = round(v, digits)
-    if r == 0:
-        return f"{0:.{digits}f}"
-    return f"+{r:.{digits}f}" if r > 0 else f"−{abs(r):.{digits}f}"
 
 
 def _label(code: str, name: str, width: int = 34) -> str:

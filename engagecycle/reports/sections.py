@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..benchmark import ReportData
+from ..benchmark import ReportData, format_change
 from ..framework import Framework
 from ..levels import LEVELS, band_index
 
@@ -48,10 +48,7 @@ def pct(x: Any) -> str:
 
 
 def signed(x: Any) -> str:
-    if _missing(x):
-        return "–"
-    v = round(float(x), 1)
-    return f"+{v:.1f}" if v > 0 else (f"−{abs(v):.1f}" if v < 0 else "0.0")
+    return "–" if _missing(x) else format_change(float(x))
 
 
 def level_badge(score: Any, low_evidence: bool = False) -> str:
