@@ -21,12 +21,12 @@ demo: $(STAMP)
 	$(BIN)/engagecycle score --period latest
 
 test: $(STAMP)
-	$(BIN)/ruff check engagecycle tests benchmarks scripts
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check engagecycle tests benchmarks scripts
-	$(BIN)/ruff format --check engagecycle tests benchmarks scripts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 workshop: $(STAMP)
 	$(BIN)/engagecycle workshop $(ORG) $(PERIOD)
