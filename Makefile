@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Every demo organisation's report for the latest period, the overview, the fifteen dimension
+# deep dives, summary.csv/.xlsx and an index; the last line printed is the index's path.
 demo: $(STAMP)
-	$(BIN)/engagecycle validate assessments
-	$(BIN)/engagecycle score --period latest
+	$(BIN)/engagecycle batch --period latest --dimensions all
 
 test: $(STAMP)
 	$(BIN)/ruff check .

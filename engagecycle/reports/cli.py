@@ -1,8 +1,9 @@
-"""`engagecycle report` (and, when it lands, `engagecycle batch`)."""
+"""`engagecycle report` (one organisation) and `engagecycle batch` (all of them)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         help="date for overdue actions (default: today)",
     )
     p.set_defaults(func=cmd_report)
+    register_batch(sub, common)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -85,3 +87,121 @@ def cmd_report(args: argparse.Namespace) -> int:
     if result.pdf:
         print(f"wrote {display_path(result.pdf)}")
     return 0
+
+
+def register_batch(sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "batch",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write every organisation's report, the overview, an index and a summary",
+        description="Validate and score every assessment once, then write one report per\n"
+        "organisation (and the overview) in parallel, into OUT/YYYY-YY/: index.html,\n"
+        "overview.html, reports/CODE.html, dimensions/ID.html, summary.csv, summary.xlsx and\n"
+        "manifest.json. Invalid files and failing reports are listed and skipped; the rest\n"
+        "is still produced. Exit status 1 if anything failed or any file was invalid.\n"
+        "Each run replaces the period's folder as a whole, so nothing stale is left.",
+        epilog="examples:\n  engagecycle batch\n"
+        "  engagecycle batch --period 2023/24 --organisations X01 X02 --pdf\n"
+        "  engagecycle batch --peer-group own --dimensions all --out board-papers/",
+    )
+    p.add_argument("--period", default="latest", help="e.g. 2024/25, or 'latest' (default)")
+    p.add_argument(
+        "--organisations",
+        nargs="+",
+        metavar="CODE",
+        help="only these organisations' reports (default: every organisation in the period)",
+    )
+    p.add_argument(
+        "--peer-group",
+        default="",
+        metavar="GROUP",
+        help="compare within this peer group (and report only its members); 'own' compares "
+        "each organisation with its own group (default: all organisations)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="parallel worker processes (default: the number of CPUs, %(default)s)",
+    )
+    p.add_argument("--pdf", action="store_true", help="also print every page to PDF (Chromium)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("outputs"),
+        metavar="DIR",
+        help="output folder (default: %(default)s); the batch writes DIR/YYYY-YY/",
+    )
+    p.add_argument(
+        "--dimensions",
+        nargs="?",
+        const="all",
+        default=None,
+        metavar="all|ID,ID",
+        help="also write dimension deep dives: all fifteen, or a comma-separated list",
+    )
+    p.add_argument("--no-overview", action="store_true", help="skip the system overview")
+    p.add_argument(
+        "--as-of",
+        default="",
+        metavar="YYYY-MM-DD",
+        help="date for overdue actions (default: today)",
+    )
+    p.add_argument(
+        "--min-peers",
+        type=int,
+        default=MIN_PEERS,
+        help="hide peer figures below this many peers (default: %(default)s)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="re-read every assessment file instead of reusing unchanged ones",
+    )
+    p.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from ..errors import EngageError
+    from ..framework import load_framework
+    from .batch import BatchOptions, parse_dimensions, run_batch
+    from .export import find_chromium
+
+    if args.workers < 1:
+        raise EngageError(f"--workers must be 1 or more (found {args.workers})")
+    if args.pdf and not find_chromium():
+        raise EngageError(
+            "--pdf needs Chromium and none was found on PATH (on Debian or Ubuntu: "
+            "sudo apt-get install chromium); run without --pdf for HTML only"
+        )
+    options = BatchOptions(
+        assessments=args.assessments,
+        out=args.out,
+        period=args.period,
+        organisations=args.organisations,
+        peer_group=args.peer_group,
+        workers=args.workers,
+        pdf=args.pdf,
+        dimensions=parse_dimensions(args.dimensions, load_framework()),
+        overview=not args.no_overview,
+        as_of=args.as_of,
+        min_peers=args.min_peers,
+        cache=not args.no_cache,
+    )
+    result = run_batch(options)
+    m = result.manifest
+    counts = m["counts"]
+    pages = len(m["pages"])
+    print(
+        f"{m['period']}: {counts['reports_ok']} of {counts['reports']} report(s) and "
+        f"{pages - counts['reports']} other page(s) in {result.seconds:.1f} s "
+        f"({result.seconds / max(pages, 1):.2f} s per page, {m['options']['workers']} worker(s))"
+    )
+    if result.problems:
+        print(f"{len(result.problems)} problem(s):")
+        for line in result.problems:
+            print(f"  - {line}")
+    print(f"Index: {result.index}")
+    return 0 if result.ok else 1

@@ -49,10 +49,47 @@ class Rendered:
     files: list[str] = field(default_factory=list)
 
 
-def render_report(
+def render_notebook(
+    name: str,
+    parameters: dict,
+    html_path: Path,
+    *,
+    default_title: str,
+    pdf: bool = False,
+    runner: NotebookRunner | None = None,
+) -> Rendered:
+    """Execute notebooks/<name>.ipynb with `parameters` and write it as a board-style page.
+
+    The page title and footer come from the first output carrying `engagecycle` metadata
+    (see `notebook._Html`), else `default_title`. Pass a `runner` to reuse its kernel.
+    """
+    start = time.perf_counter()
+    own_runner = runner is None
+    runner = runner or NotebookRunner(notebook_path(name), cwd=REPO)
+    try:
+        nb = runner.run(parameters)
+    finally:
+        if own_runner:
+            runner.close()
+    title, footer = page_meta(nb, default_title)
+    html = notebook_to_html(nb, title, footer)
+    html_path = write_html(html, Path(html_path))
+    result = Rendered(
+        str(parameters.get("organisation", "")),
+        str(parameters.get("period", "")),
+        html_path,
+        files=[str(html_path)],
+    )
+    if pdf:
+        result.pdf = html_to_pdf(html_path, html_path.with_suffix(".pdf"))
+        result.files.append(str(result.pdf))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def report_parameters(
     organisation: str,
     period: str,
-    out_dir: Path,
     *,
     assessments: str | Path = "assessments",
     bundle: str | Path = "",
@@ -60,13 +97,9 @@ def render_report(
     anonymise: bool = True,
     min_peers: int = 5,
     as_of: str = "",
-    pdf: bool = False,
-    runner: NotebookRunner | None = None,
-    filename: str | None = None,
-) -> Rendered:
-    """Run the report notebook for one organisation and write its HTML (and PDF)."""
-    start = time.perf_counter()
-    params = {
+) -> dict:
+    """Parameters for notebooks/report.ipynb, with absolute paths (workers share no cwd)."""
+    return {
         "organisation": str(organisation),
         "period": str(period),
         "assessments": str(Path(assessments).resolve()),
@@ -76,20 +109,27 @@ def render_report(
         "min_peers": int(min_peers),
         "as_of": as_of or "",
     }
-    own_runner = runner is None
-    runner = runner or NotebookRunner(notebook_path("report"), cwd=REPO)
-    try:
-        nb = runner.run(params)
-    finally:
-        if own_runner:
-            runner.close()
-    title, footer = page_meta(nb, f"{organisation} {period}: Engagement Cycle benchmark report")
-    html = notebook_to_html(nb, title, footer)
-    out_dir = Path(out_dir)
-    html_path = write_html(html, out_dir / (filename or report_filename(organisation, period)))
-    result = Rendered(str(organisation), str(period), html_path, files=[str(html_path)])
-    if pdf:
-        result.pdf = html_to_pdf(html_path, html_path.with_suffix(".pdf"))
-        result.files.append(str(result.pdf))
-    result.seconds = time.perf_counter() - start
-    return result
+
+
+def render_report(
+    organisation: str,
+    period: str,
+    out_dir: Path,
+    *,
+    pdf: bool = False,
+    runner: NotebookRunner | None = None,
+    filename: str | None = None,
+    **params,
+) -> Rendered:
+    """Run the report notebook for one organisation and write its HTML (and PDF).
+
+    Keyword arguments other than the ones named are `report_parameters` options.
+    """
+    return render_notebook(
+        "report",
+        report_parameters(organisation, period, **params),
+        Path(out_dir) / (filename or report_filename(organisation, period)),
+        default_title=f"{organisation} {period}: Engagement Cycle benchmark report",
+        pdf=pdf,
+        runner=runner,
+    )

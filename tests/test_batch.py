@@ -1,0 +1,488 @@
+"""`engagecycle batch`: isolation of failures, the summary, the index, re-runs, and the
+all-at-once benchmarking the summary relies on (checked against the one-at-a-time versions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from engagecycle.assessment import Assessment
+from engagecycle.benchmark import peer_table, year_on_year
+from engagecycle.errors import EngageError
+from engagecycle.framework import load_framework
+from engagecycle.reports import batch, cache, index
+from engagecycle.reports.data import score_folder
+from engagecycle.reports.render import REPO, notebook_path
+from engagecycle.reports.summary import SUMMARY_COLUMNS, change_columns, peer_columns
+from engagecycle.scoring import SCORE_COLUMNS, item_table, score_table
+from engagecycle.spreadsheet.safe import neutralise
+from engagecycle.store import Store
+
+DEMO = REPO / "assessments"
+BAD = Path(__file__).parent / "data" / "bad" / "02-level-too-high.yaml"
+EVIL_NAME = '=HYPERLINK("http://x","<b>click</b>")'
+EVIL_ACTION = "@SUM(1+1) <script>alert(1)</script>"
+CHOSEN = ["X01", "X02", "X03", "X05"]
+BROKEN = "X03"
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "engagecycle.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def prepare_cell() -> tuple[int, str]:
+    """The 1-based number and first line of the report notebook's `prepare(` cell."""
+    cells = json.loads(notebook_path("report").read_text())["cells"]
+    for n, c in enumerate(cells, 1):
+        src = "".join(c["source"])
+        if "prepare(" in src and c["cell_type"] == "code":
+            first = next(line for line in src.splitlines() if line.strip())
+            return n, first.strip()
+    raise AssertionError("no prepare cell")
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    """Demo data, one invalid file, an evil organisation name and action text."""
+    root = tmp_path_factory.mktemp("batch")
+    folder = root / "assessments"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".history"))
+    (folder / "T01").mkdir()
+    shutil.copy(BAD, folder / "T01" / "2024-25.yaml")
+    store = Store(folder)
+    x02 = store.find("X02", "2024/25")
+    x02.set_header(name=EVIL_NAME)
+    store.save(x02)
+    x01 = store.find("X01", "2024/25")
+    x01.add_action("monitor", EVIL_ACTION, "=owner", date(2025, 9, 30), "open")
+    store.save(x01)
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_run(work) -> subprocess.CompletedProcess:
+    return cli(
+        "batch",
+        "--organisations",
+        *CHOSEN,
+        "--workers",
+        "2",
+        "--as-of",
+        "2025-06-01",
+        "--dimensions",
+        "monitor",
+        cwd=work,
+        env={batch.BREAK_ENV: BROKEN},
+    )
+
+
+@pytest.fixture(scope="module")
+def period_dir(work, first_run) -> Path:
+    return work / "outputs" / "2024-25"
+
+
+@pytest.fixture(scope="module")
+def manifest(period_dir) -> dict:
+    return json.loads((period_dir / "manifest.json").read_text())
+
+
+# ---------------------------------------------------------------- a batch with problems
+
+
+@pytest.mark.notebook
+def test_failures_are_isolated_recorded_and_exit_1(first_run, period_dir, manifest):
+    assert first_run.returncode == 1, first_run.stderr
+    pages = {(p["kind"], p["key"]): p for p in manifest["pages"]}
+    assert set(pages) == {("overview", "overview"), ("dimension", "monitor")} | {
+        ("report", c) for c in CHOSEN
+    }
+    broken = pages[("report", BROKEN)]
+    cell, source = prepare_cell()
+    assert broken["status"] == "failed"
+    assert broken["cell"] == cell and broken["cell_source"] == source
+    assert broken["error"].startswith("ValueError") and "not-a-date" in broken["error"]
+    assert broken["files"] == []
+    for key, page in pages.items():
+        if key != ("report", BROKEN):
+            assert page["status"] == "ok", page
+            assert page["files"] and all((period_dir / f).is_file() for f in page["files"])
+    assert manifest["ok"] is False
+    bad = manifest["invalid_files"]
+    assert len(bad) == 1 and bad[0]["file"].endswith("T01/2024-25.yaml")
+    assert "level out of range" in bad[0]["problems"][0]
+    # the end of the output lists both problems, then where the index is
+    out = first_run.stdout
+    assert f"report {BROKEN} failed at cell {cell}" in out
+    assert "invalid file, skipped: " in out and "T01/2024-25.yaml: vision.1.level" in out
+    assert out.strip().splitlines()[-1] == f"Index: {period_dir / 'index.html'}"
+    # progress went to stderr as plain lines (not a terminal)
+    assert re.search(r"^\[\d+/6\] X01 ok \d+\.\d s$", first_run.stderr, re.M)
+
+
+@pytest.mark.notebook
+def test_index_lists_problems_escaped_and_every_link_resolves(period_dir):
+    html = (period_dir / "index.html").read_text()
+    assert "T01/2024-25.yaml" in html and "not-a-date" in html
+    assert "<b>click</b>" not in html and "&lt;b&gt;click&lt;/b&gt;" in html
+    links = {}
+    for page in [period_dir / "index.html", *period_dir.rglob("*.html")]:
+        for target in re.findall(r'href="([^"#]+)"', page.read_text()):
+            links[(page.name, target)] = (page.parent / target).resolve()
+    assert links, "the index should link to something"
+    missing = [k for k, path in links.items() if not path.is_file()]
+    assert missing == []
+    # the failed report's link leads to a page that says so, not to a report
+    failure = (period_dir / "reports" / f"{BROKEN}.html").read_text()
+    assert "Not produced" in failure and "not-a-date" in failure
+    assert "index.html" in {k[0] for k in links} and any(
+        t == f"reports/{BROKEN}.html" for _, t in links
+    )
+
+
+@pytest.mark.notebook
+def test_summary_csv_agrees_with_score_command(work, period_dir):
+    score = cli(
+        "score",
+        "--period",
+        "2024/25",
+        "--format",
+        "csv",
+        *[a for c in CHOSEN for a in ("--organisation", c)],
+        cwd=work,
+    )
+    assert score.returncode == 0, score.stderr
+    theirs = list(csv.DictReader(io.StringIO(score.stdout)))
+    ours = list(csv.DictReader(io.StringIO((period_dir / "summary.csv").read_text())))
+    assert list(ours[0])[: len(SCORE_COLUMNS)] == list(theirs[0]) == SCORE_COLUMNS
+    assert list(ours[0]) == SUMMARY_COLUMNS
+    assert len(ours) == len(theirs) == len(CHOSEN) * 18
+    for a, b in zip(ours, theirs, strict=True):
+        # identical except that text which a spreadsheet would run as a formula is escaped
+        assert {k: a[k] for k in SCORE_COLUMNS} == {k: neutralise(v) for k, v in b.items()}
+    names = {r["organisation"]: r["name"] for r in ours}
+    assert names["X02"] == "'" + EVIL_NAME
+
+
+@pytest.mark.notebook
+def test_summary_peer_and_change_columns_match_the_report_figures(work, period_dir):
+    ours = pd.read_csv(period_dir / "summary.csv", keep_default_na=False)
+    scored = score_folder(work / "assessments")
+    for code in CHOSEN:
+        mine = ours[ours["organisation"] == code].reset_index(drop=True)
+        peer = peer_table(scored.scores, code, "2024/25")
+        yoy = year_on_year(scored.items, code, "2024/25", scored.framework)
+        assert list(mine["peer_band"]) == list(peer["band"])
+        assert list(mine["peer_n"]) == list(peer["peer_n"])
+        assert list(mine["direction"]) == list(yoy["direction"])
+        got = pd.to_numeric(mine["peer_median"], errors="coerce").to_numpy(float)
+        assert np.allclose(got, peer["peer_median"].round(4), equal_nan=True)
+
+
+@pytest.mark.notebook
+def test_summary_xlsx_has_every_row_and_neutralised_actions(period_dir):
+    wb = openpyxl.load_workbook(period_dir / "summary.xlsx")
+    assert wb.sheetnames == ["Summary", "Actions", "About"]
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    assert list(rows[0]) == SUMMARY_COLUMNS and len(rows) == 1 + len(CHOSEN) * 18
+    acts = wb["Actions"]
+    header = [c.value for c in acts[1]]
+    hits = [r for r in acts.iter_rows(min_row=2) if r[header.index("action")].value == EVIL_ACTION]
+    assert len(hits) == 1
+    cell = hits[0][header.index("action")]
+    assert cell.data_type == "s" and cell.quotePrefix  # stored as text, shown as text
+    assert hits[0][header.index("owner")].quotePrefix
+    codes = {r[0].value for r in acts.iter_rows(min_row=2)}
+    assert codes <= set(CHOSEN) and "X01" in codes
+    name_cell = next(r for r in wb["Summary"].iter_rows(min_row=2) if r[0].value == "X02")[1]
+    assert name_cell.value == EVIL_NAME and name_cell.quotePrefix
+
+
+@pytest.mark.notebook
+def test_rerun_after_removing_an_organisation_leaves_nothing_stale(work, manifest, period_dir):
+    assert (period_dir / "reports" / "X05.html").exists()  # from the first run
+    shutil.rmtree(work / "assessments" / "X05")
+    shutil.rmtree(work / "assessments" / "T01")  # and fix the invalid file
+    second = cli("batch", "--workers", "2", "--no-overview", "--organisations", "X01", cwd=work)
+    assert second.returncode == 0, second.stdout + second.stderr
+    again = json.loads((period_dir / "manifest.json").read_text())
+    assert [(p["kind"], p["key"], p["status"]) for p in again["pages"]] == [("report", "X01", "ok")]
+    assert again["invalid_files"] == [] and again["ok"] is True
+    files = sorted(p.relative_to(period_dir).as_posix() for p in period_dir.rglob("*"))
+    files = [f for f in files if not f.startswith(".work") and (period_dir / f).is_file()]
+    assert files == sorted(again["files"])
+    assert not (period_dir / "reports" / "X05.html").exists()
+    assert not (period_dir / "overview.html").exists()
+    assert not (period_dir / "dimensions").exists()
+    summary = (period_dir / "summary.csv").read_text()
+    assert "X05" not in summary and "X03" not in summary
+    leftovers = [p.name for p in period_dir.parent.iterdir() if p.name.startswith(".2024-25")]
+    assert leftovers == []
+
+
+# ---------------------------------------------------------------- requests checked up front
+
+
+def test_bad_requests_fail_fast_with_clear_messages(tmp_path):
+    shutil.copytree(DEMO / "X01", tmp_path / "assessments" / "X01")
+    r = cli("batch", "--organisations", "NOPE", cwd=tmp_path)
+    assert r.returncode == 1 and "no assessment for NOPE" in r.stderr and "X01" in r.stderr
+    r = cli("batch", "--dimensions", "vision,bogus", cwd=tmp_path)
+    assert r.returncode == 1 and "unknown dimension 'bogus'" in r.stderr
+    r = cli("batch", "--as-of", "31/03/2025", cwd=tmp_path)
+    assert r.returncode == 1 and "--as-of must be a date" in r.stderr
+    r = cli("batch", "--period", "2019/20", cwd=tmp_path)
+    assert r.returncode == 1 and "periods found: 2022/23" in r.stderr
+    assert not (tmp_path / "outputs" / "2019-20").exists()
+
+
+def test_batch_help_has_examples(tmp_path):
+    r = cli("batch", "--help", cwd=tmp_path)
+    assert r.returncode == 0 and "engagecycle batch --period" in r.stdout
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    theirs = tmp_path / "2024-25"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("mine")
+    with pytest.raises(EngageError, match="not written by engagecycle batch"):
+        batch._check_replaceable(theirs)
+
+
+def test_swap_replaces_the_whole_folder(tmp_path):
+    final = tmp_path / "2024-25"
+    final.mkdir()
+    (final / "old.html").write_text("old")
+    staging = tmp_path / ".2024-25.staging-1-x"
+    staging.mkdir()
+    (staging / "new.html").write_text("new")
+    batch.swap_in(staging, final)
+    assert [p.name for p in final.iterdir()] == ["new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-25"]
+
+
+def test_leftover_staging_of_a_dead_run_is_removed(tmp_path):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
+    left = tmp_path / f".2024-25.staging-{dead}-abc"
+    left.mkdir()
+    live = tmp_path / f".2024-25.staging-{os.getpid()}-abc"
+    live.mkdir()
+    batch.clean_leftovers(tmp_path, "2024-25")
+    assert not left.exists() and live.exists()
+
+
+def test_dimension_and_date_options():
+    fw = load_framework()
+    assert batch.parse_dimensions(None, fw) == []
+    assert batch.parse_dimensions("all", fw) == [d.id for d in fw.dimensions]
+    assert batch.parse_dimensions("monitor, vision", fw) == ["vision", "monitor"]
+    with pytest.raises(EngageError, match="allowed: all, vision"):
+        batch.parse_dimensions("visoin", fw)
+    assert batch.check_as_of("2025-03-31") == "2025-03-31"
+    with pytest.raises(EngageError):
+        batch.check_as_of("2025-02-30")
+
+
+def test_progress_lines_when_not_a_terminal():
+    out = io.StringIO()
+    progress = batch.Progress(2, out)
+    progress(batch.Outcome("X01", "report", "t", "ok", seconds=0.61))
+    progress(batch.Outcome("X02", "report", "t", "failed", seconds=1.04, error="E"))
+    assert out.getvalue().splitlines() == ["[1/2] X01 ok 0.6 s", "[2/2] X02 FAILED 1.0 s"]
+
+
+# ---------------------------------------------------------------- the index page on its own
+
+
+def test_index_escapes_everything_and_counts():
+    evil = '<img src=x onerror="alert(1)">'
+    manifest = {
+        "period": "2024/25",
+        "created": "2025-06-01T10:00:00",
+        "options": {"peer_group": evil},
+        "invalid_files": [{"file": f"a/{evil}.yaml", "problems": [f"bad {evil}"]}],
+        "pages": [
+            {
+                "kind": "report",
+                "key": "X01",
+                "title": "t",
+                "status": "ok",
+                "files": ["reports/X01.html", "reports/X01.pdf"],
+                "info": {
+                    "name": evil,
+                    "org_type": "ICB",
+                    "peer_group": evil,
+                    "score": 2.5,
+                    "level": "Established",
+                    "completeness": 0.5,
+                },
+            },
+            {
+                "kind": "report",
+                "key": "X02",
+                "title": "t",
+                "status": "failed",
+                "files": [],
+                "cell": 3,
+                "cell_source": evil,
+                "error": f"ValueError: {evil}",
+                "error_page": "reports/X02.html",
+                "info": {},
+            },
+        ],
+    }
+    html = index.index_html(manifest)
+    assert "<img" not in html and 'onerror="alert' not in html
+    assert html.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") >= 5
+    assert "1 of 2 organisation reports" in html
+    assert 'href="reports/X01.pdf"' in html and 'href="reports/X02.html"' in html
+    assert "level-3" in html  # 2.5 is Established
+    failure = index.failure_html(manifest["pages"][1], "2024/25")
+    assert "<img" not in failure and "cell 3" in failure
+
+
+# ---------------------------------------------------------------- all at once == one at a time
+
+
+def _random_scores(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    """A random table with ties, missing scores, small groups and gaps in history."""
+    rng = random.Random(seed)
+    fw = load_framework()
+    docs = []
+    for n in range(rng.randint(3, 14)):
+        group = rng.choice(["A", "B", "C", ""])
+        for period in ("2022/23", "2023/24", "2024/25"):
+            if rng.random() < 0.2:
+                continue
+            responses = {}
+            for item in fw.items:
+                roll = rng.random()
+                if roll < 0.15:
+                    continue
+                level = (
+                    rng.choice([0, 1, 2, 2, 3, 4]) if roll > 0.3 else rng.choice(["n/a", "unknown"])
+                )
+                responses[item] = {"level": level}
+            docs.append(
+                Assessment(
+                    {
+                        "schema": 1,
+                        "framework": {"id": fw.id, "version": fw.version},
+                        "organisation": {
+                            "code": f"R{n:02d}",
+                            "name": f"Org {n}",
+                            "type": "ICB",
+                            "peer_group": group,
+                        },
+                        "period": period,
+                        "responses": responses,
+                    }
+                )
+            )
+    items = item_table(docs, fw)
+    return score_table(docs, fw, items=items), items, fw
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("group", ["", "own", "A"])
+def test_peer_columns_equal_peer_table(seed, group):
+    scores, _, _ = _random_scores(seed)
+    min_peers = [1, 2, 5][seed % 3]
+    for period in sorted(scores["period"].unique()):
+        cols = peer_columns(scores, period, peer_group=group, min_peers=min_peers)
+        rows = scores.loc[cols.index]
+        for code in rows["organisation"].unique():
+            own_group = rows.loc[rows["organisation"] == code, "peer_group"].iloc[0]
+            pool = {"": None, "own": own_group or None}.get(group, group)
+            ref = peer_table(scores, code, period, peer_group=pool, min_peers=min_peers)
+            mine = cols[rows["organisation"] == code].reset_index(drop=True)
+            assert list(mine["peer_n"]) == list(ref["peer_n"])
+            assert list(mine["peer_band"]) == list(ref["band"])
+            for c in ["peer_min", "peer_q1", "peer_median", "peer_q3", "peer_max", "percentile"]:
+                np.testing.assert_array_equal(mine[c].to_numpy(float), ref[c].to_numpy(float))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_change_columns_equal_year_on_year(seed):
+    _, items, fw = _random_scores(100 + seed)
+    for period in sorted(items["period"].unique()):
+        cols = change_columns(items, period, fw)
+        for code in cols["organisation"].unique():
+            ref = year_on_year(items, code, period, fw)
+            mine = cols[cols["organisation"] == code].reset_index(drop=True)
+            assert list(mine["dimension"]) == list(ref["dimension"])
+            assert list(mine["direction"]) == list(ref["direction"])
+            assert list(mine["previous_period"]) == list(ref["previous_period"])
+            assert list(mine["items_compared"]) == list(ref["items_compared"])
+            for c in ["score_then", "score_now", "change"]:
+                np.testing.assert_allclose(mine[c], ref[c], rtol=0, atol=1e-12)
+
+
+# ---------------------------------------------------------------- the load cache
+
+
+def _folder_with_problems(tmp_path: Path) -> Path:
+    folder = tmp_path / "assessments"
+    for code in ("X01", "X02"):
+        shutil.copytree(DEMO / code, folder / code)
+    shutil.copy(DEMO / "X01" / "2024-25.yaml", folder / "X01" / "copy.yaml")  # duplicate
+    shutil.copy(BAD, folder / "bad.yaml")
+    return folder
+
+
+def _summary(result) -> tuple:
+    return (
+        [(a.code, a.period, a.stamp, a.doc) for a in result.assessments],
+        [str(p) for p in result.problems],
+        result.files,
+    )
+
+
+def test_cached_load_equals_store_load(tmp_path, monkeypatch):
+    folder = _folder_with_problems(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    expected = _summary(Store(folder).load_all())
+    path = tmp_path / "cache.pkl"
+    assert _summary(cache.load_folder(folder, cache_path=path)) == expected  # cold
+    reads = []
+    real = cache.read_file
+    monkeypatch.setattr(cache, "read_file", lambda f, fw: reads.append(f.name) or real(f, fw))
+    assert _summary(cache.load_folder(folder, cache_path=path)) == expected  # warm
+    assert reads == ["bad.yaml"]  # invalid files are always re-read, valid ones never
+
+
+def test_cache_notices_edits_and_survives_corruption(tmp_path, monkeypatch):
+    folder = _folder_with_problems(tmp_path)
+    path = tmp_path / "cache.pkl"
+    cache.load_folder(folder, cache_path=path)
+    store = Store(folder)
+    a = store.find("X02", "2024/25")
+    a.set_level("vision.1", 0 if a.response("vision.1").level != 0 else 1)
+    store.save(a)
+    fresh = {x.key: x.stamp for x in store.load_all().assessments}
+    cached = {x.key: x.stamp for x in cache.load_folder(folder, cache_path=path).assessments}
+    assert cached == fresh
+    path.write_bytes(b"not a pickle")
+    assert {x.key for x in cache.load_folder(folder, cache_path=path).assessments} == set(fresh)
