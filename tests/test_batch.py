@@ -238,6 +238,9 @@ def test_rerun_after_removing_an_organisation_leaves_nothing_stale(work, manifes
     assert "X05" not in summary and "X03" not in summary
     leftovers = [p.name for p in period_dir.parent.iterdir() if p.name.startswith(".2024-25")]
     assert leftovers == []
+    umask = os.umask(0)
+    os.umask(umask)
+    assert period_dir.stat().st_mode & 0o777 == 0o777 & ~umask  # not private to one user
 
 
 # ---------------------------------------------------------------- requests checked up front

@@ -24,10 +24,10 @@ import multiprocessing as mp
 import os
 import queue
 import re
+import secrets
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections import deque
@@ -641,7 +641,10 @@ def run_batch(
     _check_replaceable(final)
     out.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out, slug)
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}{STAGING}{os.getpid()}-", dir=out))
+    # mkdir (not mkdtemp, which makes it private to us) so the folder gets the usual
+    # permissions: it becomes <out>/<YYYY-YY>/ and colleagues may need to read it.
+    staging = out / f".{slug}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
+    staging.mkdir()
     bundle = staging / WORK / "bundle.pkl"
 
     # Tasks need only paths, so the workers can start (and warm their kernels) right away.
