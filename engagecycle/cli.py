@@ -206,7 +206,11 @@ def cmd_score(args: argparse.Namespace) -> int:
             )
     table = score_table(chosen, store.framework)
     if args.format == "csv":
-        text = table.to_csv(index=False, float_format="%.4f")
+        from .spreadsheet.safe import neutralise
+
+        text_cols = table.select_dtypes(include="object").columns
+        safe = table.assign(**{c: table[c].map(neutralise) for c in text_cols})
+        text = safe.to_csv(index=False, float_format="%.4f")
     elif args.format == "json":
         text = table.to_json(orient="records", indent=1, double_precision=4) + "\n"
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +95,9 @@ def atomic_write_text(path: str | Path, text: str, *, backup: bool = True) -> Pa
     tmp = Path(tmp_name)
     backup_path = None
     try:
+        # mkstemp makes owner-only files; give the new file the old one's permissions (or the
+        # usual ones for a new file) so a save never changes who can read an assessment.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
@@ -106,6 +110,15 @@ def atomic_write_text(path: str | Path, text: str, *, backup: bool = True) -> Pa
         raise
     _fsync_dir(path.parent)
     return backup_path
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _backup(path: Path) -> Path:

@@ -166,3 +166,12 @@ def test_new_bad_input(work, args, words):
 def test_debug_shows_traceback(work):
     r = run("--debug", "score", "--organisation", "ZZZ", cwd=work)
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+def test_score_csv_neutralises_formula_text(work):
+    path = work / "assessments" / "T02" / "2024-25.yaml"
+    path.write_text(path.read_text().replace('name: "Otherby ICB"', 'name: "=HYPERLINK(1)"'))
+    r = run("score", "--format", "csv", "--organisation", "T02", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert ",'=HYPERLINK(1)," in r.stdout
+    assert ",=HYPERLINK" not in r.stdout

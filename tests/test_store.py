@@ -220,3 +220,16 @@ def test_new_and_carry_forward(store):
     assert b.response("vision.3").level == 4 and not b.response("vision.3").carried_over
     assert b.target("identify") == 3
     assert [x.action for x in b.actions()] == ["Keep going"]
+
+
+def test_save_keeps_file_permissions(store):
+    p = write(store, "T01/2024-25.yaml", ROUNDTRIP)
+    os.chmod(p, 0o640)
+    a = read_file(p, store.framework, roundtrip=True)
+    a.set_level("vision.1", 2)
+    store.save(a)
+    assert (p.stat().st_mode & 0o777) == 0o640
+    new = store.create("T02", "2024/25", "New ICB")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (new.path.stat().st_mode & 0o777) == 0o666 & ~umask
