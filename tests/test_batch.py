@@ -362,6 +362,10 @@ def test_index_escapes_everything_and_counts():
     assert "1 of 2 organisation reports" in html
     assert 'href="reports/X01.pdf"' in html and 'href="reports/X02.html"' in html
     assert "level-3" in html  # 2.5 is Established
+    assert "50%</td>" in html and "* low evidence" not in html  # exactly half is not low
+    manifest["pages"][0]["info"]["completeness"] = 0.3
+    low = index.index_html(manifest)
+    assert "30% *</td>" in low and "* low evidence" in low
     failure = index.failure_html(manifest["pages"][1], "2024/25")
     assert "<img" not in failure and "cell 3" in failure
 

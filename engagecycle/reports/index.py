@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..levels import band_index
+from ..scoring import LOW_EVIDENCE_BELOW
 
 CSS_FILE = Path(__file__).parent / "templates" / "board" / "board.css"
 EXTRA_CSS = """
@@ -155,6 +156,7 @@ def index_html(manifest: dict) -> str:
             parts.append("</ul>")
 
     parts.append("<h2>Organisation reports</h2>")
+    low_evidence_seen = False
     if reports:
         parts.append(
             '<table class="dims"><thead><tr><th>Organisation</th><th>Type</th>'
@@ -165,6 +167,9 @@ def index_html(manifest: dict) -> str:
             info = page.get("info", {})
             completeness = info.get("completeness")
             shown = "" if completeness is None else f"{float(completeness) * 100:.0f}%"
+            if completeness is not None and float(completeness) < LOW_EVIDENCE_BELOW:
+                shown += " *"
+                low_evidence_seen = True
             if page["status"] == "ok":
                 status = '<span class="status-ok">ready</span>'
                 links = [_link(page, "HTML")]
@@ -187,6 +192,11 @@ def index_html(manifest: dict) -> str:
                 f'<td class="num">{e(shown)}</td><td>{status}</td><td>{cell}</td></tr>'
             )
         parts.append("</tbody></table>")
+        if low_evidence_seen:
+            parts.append(
+                '<p class="muted">* low evidence: fewer than half the applicable items were '
+                "answered, so the overall score rests on little and should be read with care.</p>"
+            )
     else:
         parts.append("<p>No organisation had an assessment to report on.</p>")
 
