@@ -111,6 +111,30 @@ def read_file(path: Path, framework: Framework, *, roundtrip: bool = False) -> A
     return parse(doc, framework, shown, path=path, stamp=file_stamp(data))
 
 
+def settle_duplicates(by_key: dict[tuple[str, str], list[Assessment]], result: LoadResult) -> None:
+    """Move the assessments found into `result`, one per organisation and period.
+
+    Two files for the same organisation and period are an error naming both, and neither is
+    used: the tool cannot know which one the team meant.
+    """
+    for (code, period), found in by_key.items():
+        if len(found) == 1:
+            result.assessments.append(found[0])
+            continue
+        names = " and ".join(display_path(a.path) for a in found)
+        for a in found:
+            result.problems.append(
+                Problem(
+                    display_path(a.path),
+                    "organisation.code/period",
+                    f"{code} {period} is assessed in more than one file ({names}); "
+                    "keep one and move or delete the other",
+                    has_value=False,
+                )
+            )
+    result.assessments.sort(key=lambda a: (a.code, period_start(a.period)))
+
+
 class Store:
     """Assessment files under one folder, laid out as <folder>/<CODE>/<YYYY-YY>.yaml."""
 
@@ -148,22 +172,7 @@ class Store:
                 result.problems.extend(exc.problems)
                 continue
             by_key[a.key].append(a)
-        for (code, period), found in by_key.items():
-            if len(found) == 1:
-                result.assessments.append(found[0])
-                continue
-            names = " and ".join(display_path(a.path) for a in found)
-            for a in found:
-                result.problems.append(
-                    Problem(
-                        display_path(a.path),
-                        "organisation.code/period",
-                        f"{code} {period} is assessed in more than one file ({names}); "
-                        "keep one and move or delete the other",
-                        has_value=False,
-                    )
-                )
-        result.assessments.sort(key=lambda a: (a.code, period_start(a.period)))
+        settle_duplicates(by_key, result)
         return result
 
     def find(self, code: str, period: str, *, roundtrip: bool = True) -> Assessment | None:

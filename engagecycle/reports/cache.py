@@ -23,10 +23,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import __version__, assessment
-from ..assessment import Assessment, period_start
-from ..errors import PathError, Problem, ValidationFailed
+from ..assessment import Assessment
+from ..errors import PathError, ValidationFailed
 from ..framework import Framework, load_framework
-from ..store import LoadResult, display_path, find_files, read_file
+from ..store import LoadResult, find_files, read_file, settle_duplicates
 
 CACHE_VERSION = 1
 
@@ -128,22 +128,7 @@ def load_folder(
         if st is not None:
             fresh[key] = (st.st_mtime_ns, st.st_size, a.doc, a.stamp)
         by_key[a.key].append(a)
-    for (code, period), found in by_key.items():
-        if len(found) == 1:
-            result.assessments.append(found[0])
-            continue
-        names = " and ".join(display_path(a.path) for a in found)
-        for a in found:
-            result.problems.append(
-                Problem(
-                    display_path(a.path),
-                    "organisation.code/period",
-                    f"{code} {period} is assessed in more than one file ({names}); "
-                    "keep one and move or delete the other",
-                    has_value=False,
-                )
-            )
-    result.assessments.sort(key=lambda a: (a.code, period_start(a.period)))
+    settle_duplicates(by_key, result)
     if cache_path and (changed or fresh.keys() != cached.keys()):
         _write_cache(Path(cache_path), fingerprint, fresh)
     return result
