@@ -1374,14 +1374,31 @@ def figure_to_data_uri(fig: Figure, dpi: int = 110) -> str:
 
     The PNG is reduced to an adaptive 256-colour palette: these charts use a handful of flat
     colours, so this keeps files small (well under 80 KB) without visible change.
+
+    Why not `fig.savefig`: that encodes a full-colour PNG only for us to decode it again before
+    quantising. Taking the pixels straight from an Agg canvas drawn at `dpi` on a white
+    background gives the same pixels, and ordinary zlib compression (`optimize=False`) is
+    much cheaper for files a few per cent larger. Median cut stays: fast octree was quicker
+    still but merged the pale band shading into the white background.
+    The figure's dpi, background and canvas are put back afterwards.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # Pillow is a matplotlib dependency
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-    buf.seek(0)
-    with Image.open(buf) as img:
-        small = img.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-        out = io.BytesIO()
-        small.save(out, format="PNG", optimize=True)
+    old_canvas, old_dpi, old_face = fig.canvas, fig.dpi, fig.patch.get_facecolor()
+    try:
+        fig.dpi = dpi
+        fig.patch.set_facecolor("white")
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # alpha dropped, as savefig+RGB did
+        small = Image.fromarray(np.ascontiguousarray(rgb), mode="RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT
+        )
+    finally:
+        fig.dpi = old_dpi
+        fig.patch.set_facecolor(old_face)
+        fig.set_canvas(old_canvas)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=False, compress_level=6)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
