@@ -12,10 +12,29 @@ from ..benchmark import MIN_PEERS
 from ..store import display_path
 
 
+def report_options() -> argparse.ArgumentParser:
+    """Options that mean the same for one report and for a batch of them."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--min-peers",
+        type=int,
+        default=MIN_PEERS,
+        help="hide peer figures below this many peers (default: %(default)s)",
+    )
+    p.add_argument(
+        "--as-of",
+        default="",
+        metavar="YYYY-MM-DD",
+        help="date for overdue actions (default: today)",
+    )
+    return p
+
+
 def register(sub, common: argparse.ArgumentParser) -> None:
+    options = report_options()
     p = sub.add_parser(
         "report",
-        parents=[common],
+        parents=[common, options],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         help="write one organisation's benchmark report (HTML, optionally PDF)",
         description="Run notebooks/report.ipynb for one organisation and period and export a\n"
@@ -40,48 +59,49 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         help="compare only with this peer group ('own' = the organisation's own)",
     )
     p.add_argument(
-        "--min-peers",
-        type=int,
-        default=MIN_PEERS,
-        help="hide peer figures below this many peers (default: %(default)s)",
-    )
-    p.add_argument(
         "--name-peers",
         action="store_true",
         help="list peers by name (internal use only; default: anonymous)",
     )
-    p.add_argument(
-        "--as-of",
-        default="",
-        metavar="YYYY-MM-DD",
-        help="date for overdue actions (default: today)",
-    )
     p.set_defaults(func=cmd_report)
-    register_batch(sub, common)
+    register_batch(sub, common, options)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .data import resolve_organisation, resolve_period, score_folder
+    import tempfile
+
+    from .data import resolve_organisation, resolve_period, score_folder, write_bundle
     from .render import render_report
 
-    # Check the request before starting a kernel, so typos fail fast and clearly.
+    # Score once, here: typos fail fast and clearly before a kernel starts, and the notebook
+    # reads this result as a bundle instead of parsing and scoring every file again.
     scored = score_folder(args.assessments)
+    if scored.problems:
+        files = sorted({p.file for p in scored.problems})
+        print(
+            f"warning: skipped {len(files)} invalid file(s): {', '.join(files)} "
+            "(run 'engagecycle validate' for details)",
+            file=sys.stderr,
+        )
     codes = sorted({a.code for a in scored.assessments})
     org = resolve_organisation(normalise_code(args.organisation), codes)
     periods = sorted({a.period for a in scored.assessments if a.code == org})
     period = resolve_period(normalise_period(args.period), periods)
     print(f"Writing the {period} report for {org}...", file=sys.stderr)
-    result = render_report(
-        org,
-        period,
-        args.out,
-        assessments=args.assessments,
-        peer_group=args.peer_group,
-        anonymise=not args.name_peers,
-        min_peers=args.min_peers,
-        as_of=args.as_of,
-        pdf=args.pdf,
-    )
+    with tempfile.TemporaryDirectory(prefix="engagecycle-report-") as work:
+        bundle = write_bundle(scored, Path(work) / "bundle.pkl")
+        result = render_report(
+            org,
+            period,
+            args.out,
+            assessments=args.assessments,
+            bundle=bundle,
+            peer_group=args.peer_group,
+            anonymise=not args.name_peers,
+            min_peers=args.min_peers,
+            as_of=args.as_of,
+            pdf=args.pdf,
+        )
     size = result.html.stat().st_size / 1024
     print(f"wrote {display_path(result.html)} ({size:.0f} KB) in {result.seconds:.1f} s")
     if result.pdf:
@@ -89,10 +109,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_batch(sub, common: argparse.ArgumentParser) -> None:
+def register_batch(sub, common: argparse.ArgumentParser, options: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "batch",
-        parents=[common],
+        parents=[common, options],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         help="write every organisation's report, the overview, an index and a summary",
         description="Validate and score every assessment once, then write one report per\n"
@@ -143,18 +163,6 @@ def register_batch(sub, common: argparse.ArgumentParser) -> None:
         help="also write dimension deep dives: all fifteen, or a comma-separated list",
     )
     p.add_argument("--no-overview", action="store_true", help="skip the system overview")
-    p.add_argument(
-        "--as-of",
-        default="",
-        metavar="YYYY-MM-DD",
-        help="date for overdue actions (default: today)",
-    )
-    p.add_argument(
-        "--min-peers",
-        type=int,
-        default=MIN_PEERS,
-        help="hide peer figures below this many peers (default: %(default)s)",
-    )
     p.add_argument(
         "--no-cache",
         action="store_true",
