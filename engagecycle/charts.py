@@ -619,6 +619,64 @@ def _x_levels(ax: Axes, level_names: dict[int, str]) -> None:
         ax.axvspan(lo, lo + 1, color="#F3F6F7", zorder=0, linewidth=0)
 
 
+GRID = "#D5DDE0"
+
+
+def dimension_rows_frame(
+    ax: Axes,
+    ypos: dict[str, float],
+    labels: list[str],
+    headings: list[tuple[float, str]],
+    *,
+    y_max: float,
+    level_names: dict[int, str],
+    xlabel: str,
+    column_title: str,
+    heading_x: float,
+) -> None:
+    """The frame of a one-row-per-dimension chart on the 0-4 scale, drawn one way everywhere.
+
+    Used by the peer spread here and the system distribution in `charts_system`: level names
+    on the x axis, dimension names as row labels, group headings ("Hub elements", "The five
+    stages") with a rule under each, and a bold title over the right-hand number column.
+    """
+    _ticks(ax)
+    _x_levels(ax, level_names)
+    ax.set_ylim(y_max - 0.4, -0.6)
+    ax.set_yticks(list(ypos.values()))
+    ax.set_yticklabels(labels)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(xlabel, fontsize=BASE_PT)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.text(
+        1.02,
+        -0.6,
+        column_title,
+        transform=ax.get_yaxis_transform(),
+        ha="left",
+        va="bottom",
+        fontsize=SMALL_PT,
+        fontweight="bold",
+        color=DARK_GREY,
+    )
+    for hy, heading in headings:
+        ax.text(
+            heading_x,
+            hy,
+            heading,
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=BASE_PT,
+            fontweight="bold",
+            color=TEXT_DARK,
+        )
+        ax.axhline(hy + 0.45, color=GRID, linewidth=0.6, zorder=0)
+
+
 def peer_spread(peer: pd.DataFrame, framework: Framework) -> Figure:
     """Own score against the spread of peers, one row per dimension (hub, then stages).
 
@@ -649,43 +707,19 @@ def peer_spread(peer: pd.DataFrame, framework: Framework) -> Figure:
         top = 1 - 0.82 / height
         bottom = 1.2 / height
         ax = fig.add_axes((0.245, bottom, 0.53, top - bottom))
-        _ticks(ax)
-        _x_levels(ax, level_names)
-        ax.set_ylim(y_max - 0.4, -0.6)
-        ax.set_yticks([ypos[d] for d in ypos])
-        ax.set_yticklabels([names[d] for d in ypos])
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("Maturity level (0 to 4)", fontsize=BASE_PT)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.xaxis.grid(True, color="#D5DDE0", linewidth=0.6)
-        ax.set_axisbelow(True)
+        dimension_rows_frame(
+            ax,
+            ypos,
+            [names[d] for d in ypos],
+            headings,
+            y_max=y_max,
+            level_names=level_names,
+            xlabel="Maturity level (0 to 4)",
+            column_title="Our score",
+            heading_x=-0.42,
+        )
         # Right-hand column: our score in numbers, with any caveat in words.
         note_x = 1.02
-        ax.text(
-            note_x,
-            -0.6,
-            "Our score",
-            transform=ax.get_yaxis_transform(),
-            ha="left",
-            va="bottom",
-            fontsize=SMALL_PT,
-            fontweight="bold",
-            color=DARK_GREY,
-        )
-        for hy, heading in headings:
-            ax.text(
-                -0.42,
-                hy,
-                heading,
-                transform=ax.get_yaxis_transform(),
-                ha="left",
-                va="center",
-                fontsize=BASE_PT,
-                fontweight="bold",
-                color=TEXT_DARK,
-            )
-            ax.axhline(hy + 0.45, color="#D5DDE0", linewidth=0.6, zorder=0)
 
         compared: list[tuple[str, float, float]] = []
         too_few, no_score, lows = [], [], []
@@ -964,7 +998,7 @@ def trend(history: pd.DataFrame, framework: Framework) -> Figure:
         ax.set_ylabel("Score on the 0 to 4 scale", fontsize=BASE_PT)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.yaxis.grid(True, color="#D5DDE0", linewidth=0.6)
+        ax.yaxis.grid(True, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
 
         ends: list[tuple[str, float, float, str]] = []

@@ -22,6 +22,7 @@ from .benchmark import REAL_CHANGE, format_change
 from .charts import (
     BASE_PT,
     DARK_GREY,
+    GRID,
     LEVEL_COLOURS,
     LOW_EVIDENCE_HATCH,
     MID_GREY,
@@ -42,7 +43,7 @@ from .charts import (
     _style,
     _ticks,
     _title,
-    _x_levels,
+    dimension_rows_frame,
     level_legend_handles,
     score_colour,
     text_colour,
@@ -54,7 +55,6 @@ IMPROVED_FILL = "#005EB8"  # NHS Blue
 DECLINED_FILL = WARM_YELLOW  # never red/green: blue against yellow, plus words and signs
 STEADY_FILL = "#C5D3E0"
 NA_HATCH = ".."
-GRID = "#D5DDE0"
 
 
 def _label(code: str, name: str, width: int = 34) -> str:
@@ -332,44 +332,20 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
         top = 1 - 0.95 / height
         bottom = 1.25 / height
         ax = fig.add_axes((0.2, bottom, 0.64, top - bottom))
-        _ticks(ax)
-        _x_levels(ax, level_names)
-        ax.set_ylim(y_max - 0.4, -0.6)
-        ax.set_yticks(list(ypos.values()))
-        ax.set_yticklabels([_short(framework, d) for d in ypos])
+        dimension_rows_frame(
+            ax,
+            ypos,
+            [_short(framework, d) for d in ypos],
+            headings,
+            y_max=y_max,
+            level_names=level_names,
+            xlabel="Score on the 0 to 4 scale, by maturity level",
+            column_title="Median (n)",
+            heading_x=-0.3,
+        )
         for lbl, d in zip(ax.get_yticklabels(), ypos, strict=True):
             if d == "overall":
                 lbl.set_fontweight("bold")
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("Score on the 0 to 4 scale, by maturity level", fontsize=BASE_PT)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.xaxis.grid(True, color=GRID, linewidth=0.6)
-        ax.set_axisbelow(True)
-        ax.text(
-            1.02,
-            -0.6,
-            "Median (n)",
-            transform=ax.get_yaxis_transform(),
-            ha="left",
-            va="bottom",
-            fontsize=SMALL_PT,
-            fontweight="bold",
-            color=DARK_GREY,
-        )
-        for hy, heading in headings:
-            ax.text(
-                -0.3,
-                hy,
-                heading,
-                transform=ax.get_yaxis_transform(),
-                ha="left",
-                va="center",
-                fontsize=BASE_PT,
-                fontweight="bold",
-                color=TEXT_DARK,
-            )
-            ax.axhline(hy + 0.45, color=GRID, linewidth=0.6, zorder=0)
         ax.axhline(ypos["overall"] - 0.7, color=DARK_GREY, linewidth=0.8, zorder=0)
 
         for d, yy in ypos.items():
