@@ -249,7 +249,17 @@ def test_page_loads_offline_in_chromium_without_failed_requests(evil_folder, tmp
         page.goto(result.html.as_uri(), wait_until="load")
         images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
         title = page.title()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        overflowing = page.evaluate(
+            """() => {
+                const edge = document.querySelector('.page').getBoundingClientRect().right;
+                return Array.from(document.querySelectorAll('.page table, .page figure'))
+                    .filter(e => e.getBoundingClientRect().right > edge + 1)
+                    .map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 40));
+            }"""
+        )
         browser.close()
+    assert overflowing == []  # every table and chart fits inside the page
     assert failed == []
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
     assert images and all(w > 0 for w in images)  # every chart decoded
