@@ -22,14 +22,14 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .errors import Problem, ValidationFailed
 from .framework import DIMENSION_IDS, Framework
-from .levels import MAX_LEVEL, NA, UNKNOWN
+from .levels import LEVEL_LABELS, MAX_LEVEL, NA, UNKNOWN, read_level
 
 SCHEMA_VERSION = 1
 ORG_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 PERIOD = re.compile(r"^(20\d{2})/(\d{2})$")
 ORG_TYPES = ("ICB", "CCG", "place", "trust", "other")
 ACTION_STATUSES = ("open", "done", "dropped")
-LEVEL_ALLOWED = "0, 1, 2, 3, 4, n/a or unknown"
+LEVEL_ALLOWED = LEVEL_LABELS
 TOP_ORDER = (
     "schema",
     "framework",
@@ -43,8 +43,9 @@ TOP_ORDER = (
     "dimensions",
     "actions",
 )
-RESPONSE_ORDER = ("level", "raters", "evidence", "flag", "carried_over")
-ACTION_ORDER = ("dimension", "action", "owner", "due", "status")
+RESPONSE_ORDER = ("level", "raters", "evidence", "flag", "agreed", "carried_over")
+DIMENSION_ORDER = ("target", "notes", "carried_over")
+ACTION_ORDER = ("dimension", "action", "owner", "due", "status", "carried_over")
 
 
 # ---------------------------------------------------------------- periods and codes
@@ -103,7 +104,13 @@ class Response:
     raters: tuple[tuple[str, int], ...] = ()
     evidence: str = ""
     flag: bool = False
+    agreed: str = ""  # what the room agreed when it discussed the item ("" = not discussed)
     carried_over: bool = False
+
+    @property
+    def resolved(self) -> bool:
+        """The discussion the item needed has happened and its outcome is recorded."""
+        return bool(self.agreed.strip())
 
     @property
     def rater_levels(self) -> list[int]:
@@ -141,6 +148,7 @@ class Action:
     owner: str = ""
     due: date | None = None
     status: str = "open"
+    carried_over: bool = False
 
 
 def _as_date(value: Any) -> date | None:
@@ -215,10 +223,11 @@ class Assessment:
         raw = (self.doc.get("responses") or {}).get(item_id) or {}
         return Response(
             item=item_id,
-            level=raw.get("level"),
+            level=read_level(raw.get("level")),
             raters=_raters(raw.get("raters")),
             evidence=str(raw.get("evidence") or ""),
             flag=bool(raw.get("flag", False)),
+            agreed=str(raw.get("agreed") or ""),
             carried_over=bool(raw.get("carried_over", False)),
         )
 
@@ -234,6 +243,19 @@ class Assessment:
         entry = (self.doc.get("dimensions") or {}).get(dim_id) or {}
         return str(entry.get("notes") or "")
 
+    def dimension_carried_over(self, dim_id: str) -> bool:
+        """Were this dimension's target and notes copied from last year and not yet confirmed?"""
+        entry = (self.doc.get("dimensions") or {}).get(dim_id) or {}
+        return bool(entry.get("carried_over", False))
+
+    def unconfirmed(self, dim_id: str | None = None) -> list[str]:
+        """Item ids whose answers were carried over from last year and never confirmed."""
+        return [
+            k
+            for k, r in self.responses().items()
+            if r.carried_over and (dim_id is None or k.split(".", 1)[0] == dim_id)
+        ]
+
     def actions(self) -> list[Action]:
         out = []
         for n, a in enumerate(self.doc.get("actions") or []):
@@ -245,6 +267,7 @@ class Assessment:
                     owner=str(a.get("owner") or ""),
                     due=_as_date(a.get("due")),
                     status=str(a.get("status") or "open"),
+                    carried_over=bool(a.get("carried_over", False)),
                 )
             )
         return out
@@ -291,8 +314,30 @@ class Assessment:
     def set_flag(self, item_id: str, flag: bool) -> None:
         self._set_response_field(item_id, "flag", True if flag else None)
 
+    def set_agreed(self, item_id: str, text: str | None) -> None:
+        """Record what the room agreed when it discussed a flagged or disputed item."""
+        self._set_response_field(item_id, "agreed", _text_value(text))
+
     def set_carried_over(self, item_id: str, carried: bool) -> None:
         self._set_response_field(item_id, "carried_over", True if carried else None)
+
+    def set_dimension_carried_over(self, dim_id: str, carried: bool) -> None:
+        self._set_dimension_field(dim_id, "carried_over", True if carried else None)
+
+    def confirm_dimension(self, dim_id: str) -> int:
+        """The room has reviewed everything carried over in one dimension and keeps it.
+
+        Clears the carried-over mark on the dimension's answers, its target and notes, and its
+        actions. Returns how many answers were confirmed.
+        """
+        items = self.unconfirmed(dim_id)
+        for item_id in items:
+            self.set_carried_over(item_id, False)
+        self.set_dimension_carried_over(dim_id, False)
+        for a in self.doc.get("actions") or []:
+            if isinstance(a, Mapping) and a.get("dimension") == dim_id:
+                a.pop("carried_over", None)
+        return len(items)
 
     def _set_response_field(self, item_id: str, key: str, value: Any) -> None:
         entry = self._entry(item_id)
@@ -319,7 +364,7 @@ class Assessment:
         if value is None:
             entry.pop(key, None)
         else:
-            _put(entry, key, value, ("target", "notes"))
+            _put(entry, key, value, DIMENSION_ORDER)
         if not entry:
             del dims[dim_id]
 
@@ -330,6 +375,7 @@ class Assessment:
         owner: str = "",
         due: date | None = None,
         status: str = "open",
+        carried_over: bool = False,
     ) -> int:
         actions = self.doc.get("actions")
         if actions is None:
@@ -339,7 +385,13 @@ class Assessment:
         actions.append(entry)
         index = len(actions) - 1
         self.update_action(
-            index, dimension=dimension, action=action, owner=owner, due=due, status=status
+            index,
+            dimension=dimension,
+            action=action,
+            owner=owner,
+            due=due,
+            status=status,
+            carried_over=True if carried_over else None,
         )
         return index
 
@@ -609,15 +661,19 @@ def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
             continue
         if "level" in entry:
             lv = entry["level"]
-            if lv is not None and not _is_level(lv) and lv not in (NA, UNKNOWN):
+            try:
+                read_level(lv)
+            except ValueError as exc:
                 if isinstance(lv, float):
                     msg = "level must be a whole number (record in-between views as raters)"
                 elif isinstance(lv, int) and not isinstance(lv, bool):
                     msg = "level out of range"
                 else:
-                    msg = "level is not a level"
-                if isinstance(lv, str) and lv.strip().isdigit():
-                    msg = "level written as text; write the number without quotes"
+                    msg = (
+                        f"level is not a level ({exc})"
+                        if str(exc) != "not a level"
+                        else ("level is not a level")
+                    )
                 add(f"{item_id}.level", msg, lv, LEVEL_ALLOWED, _line(entry, "level") or line)
         if "raters" in entry and entry["raters"] is not None:
             raters = entry["raters"]
@@ -646,7 +702,7 @@ def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
                             "0, 1, 2, 3, 4",
                             _line(entry, "raters") or line,
                         )
-        for key in ("evidence",):
+        for key in ("evidence", "agreed"):
             if entry.get(key) is not None and not isinstance(entry[key], str):
                 add(
                     f"{item_id}.{key}",
@@ -719,6 +775,15 @@ def _validate_dimensions(doc: Mapping, add) -> None:
                 "text",
                 _line(entry, "notes") or line,
             )
+        carried = entry.get("carried_over")
+        if carried is not None and not isinstance(carried, bool):
+            add(
+                f"dimensions.{dim_id}.carried_over",
+                "must be true or false",
+                carried,
+                "true, false",
+                _line(entry, "carried_over") or line,
+            )
 
 
 def _validate_actions(doc: Mapping, add) -> None:
@@ -766,6 +831,15 @@ def _validate_actions(doc: Mapping, add) -> None:
                 ", ".join(ACTION_STATUSES),
                 _line(a, "status") or line,
             )
+        carried = a.get("carried_over")
+        if carried is not None and not isinstance(carried, bool):
+            add(
+                f"{where}.carried_over",
+                "must be true or false",
+                carried,
+                "true, false",
+                _line(a, "carried_over") or line,
+            )
 
 
 def parse(
@@ -781,9 +855,9 @@ def parse(
 def carry_forward(target: Assessment, previous: Assessment) -> int:
     """Copy last year's answers into a new assessment as a starting point.
 
-    Each copied answer is marked `carried_over: true` until the room confirms or changes it,
-    so a report never mistakes last year's view for this year's. Targets, notes and open
-    actions come along too. Answers already present in `target` are never overwritten.
+    Everything copied is marked `carried_over: true` (answers, a dimension's target and notes,
+    open actions) until the room confirms or changes it, so a report never mistakes last
+    year's view for this year's. Answers already present in `target` are never overwritten.
     Returns the number of answers copied.
     """
     copied = 0
@@ -801,11 +875,18 @@ def carry_forward(target: Assessment, previous: Assessment) -> int:
         copied += 1
     prev_dims = previous.doc.get("dimensions") or {}
     for dim_id in prev_dims:
+        carried = False
         if target.target(dim_id) is None and previous.target(dim_id) is not None:
             target.set_target(dim_id, previous.target(dim_id))
+            carried = True
         if not target.notes(dim_id) and previous.notes(dim_id):
             target.set_notes(dim_id, previous.notes(dim_id))
+            carried = True
+        if carried:
+            target.set_dimension_carried_over(dim_id, True)
     for action in previous.actions():
         if action.status == "open":
-            target.add_action(action.dimension, action.action, action.owner, action.due, "open")
+            target.add_action(
+                action.dimension, action.action, action.owner, action.due, "open", True
+            )
     return copied

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,8 +20,53 @@ MAX_LEVEL = 4
 NA = "n/a"
 UNKNOWN = "unknown"
 
+# What people write for "not applicable" and "we don't know", in any case: the labels the
+# workbook, the form and the docs show, and the usual abbreviations.
+NA_WORDS = frozenset({"n/a", "na", "n.a.", "not applicable"})
+UNKNOWN_WORDS = frozenset(
+    {"unknown", "don't know", "dont know", "do not know", "not known", "dk", "?"}
+)
+LEVEL_LABELS = "0-4 (or a level name such as Developing), N/A or Don't know"
+_NAMES = {name.casefold(): n for n, name in LEVELS.items()}
+_NUMBERED = re.compile(r"^([0-4])\s*(?:[-–:.)]\s*)?(.*)$")
+
 # Lower bounds of each band, inclusive: [0, 0.5) Not started ... [3.5, 4] Embedded.
 _BOUNDS = (0.5, 1.5, 2.5, 3.5)
+
+
+def read_level(value: Any) -> int | str | None:
+    """The canonical level of what someone wrote: 0-4, NA, UNKNOWN, or None when blank.
+
+    Accepts the labels people see, in any case: "N/A", "Don't know", "Developing",
+    "2 Developing", "2 - Developing", "2". Raises ValueError for anything else (a number out of
+    range, a decimal, a number whose name disagrees such as "2 Embedded"), because guessing
+    would put a wrong score in front of a board.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("yes/no is not a level")
+    if isinstance(value, int):
+        if 0 <= value <= MAX_LEVEL:
+            return value
+        raise ValueError("level out of range")
+    if not isinstance(value, str):
+        raise ValueError("not a level")
+    word = " ".join(value.replace("\u2019", "'").strip().casefold().split())
+    if not word:
+        return None
+    if word in NA_WORDS:
+        return NA
+    if word in UNKNOWN_WORDS:
+        return UNKNOWN
+    if word in _NAMES:
+        return _NAMES[word]
+    m = _NUMBERED.match(word)
+    if m:
+        number, name = int(m.group(1)), m.group(2).strip()
+        if not name or _NAMES.get(name) == number:
+            return number
+    raise ValueError("not a level")
 
 
 def band(score: float | None) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .assessment import Assessment
 from .framework import Framework
-from .levels import NA, UNKNOWN, bands
+from .levels import NA, UNKNOWN, bands, read_level
 
 LOW_EVIDENCE_BELOW = 0.5
 DISCUSS_SPREAD = 2
@@ -36,6 +36,7 @@ ITEM_COLUMNS = [
     "spread",
     "flag",
     "discuss",
+    "resolved",
     "carried_over",
     "evidence",
     "handover_from",
@@ -67,7 +68,13 @@ SCORE_COLUMNS = [
 
 
 def item_status(level, raters: list[int]) -> tuple[str, float]:
-    """(status, value) of one answer: the rule in design §4, in one place."""
+    """(status, value) of one answer: the rule in design §4, in one place.
+
+    `level` may be written as people see it ("N/A", "2 Developing"); files reaching scoring
+    have been validated, so `read_level` cannot fail here.
+    """
+    if isinstance(level, str):
+        level = read_level(level)
     if level == NA:
         return "na", np.nan
     if level == UNKNOWN:
@@ -88,8 +95,8 @@ def _rater_levels(raw) -> list[int]:
 
 
 # The row of an item with no response at all: status, value, level, raters, spread, flag,
-# discuss, carried over, evidence.
-_UNANSWERED = ("unanswered", np.nan, "", 0, np.nan, False, False, False, "")
+# discuss, resolved, carried over, evidence.
+_UNANSWERED = ("unanswered", np.nan, "", 0, np.nan, False, False, False, False, "")
 
 
 def _answer_rows(assessments: list[Assessment], item_ids: tuple[str, ...]) -> list[tuple]:
@@ -115,18 +122,22 @@ def _answer_rows(assessments: list[Assessment], item_ids: tuple[str, ...]) -> li
             level = g("level")
             rater_doc = g("raters")
             flag = bool(g("flag", False))
+            resolved = bool(str(g("agreed") or "").strip())
             carried = bool(g("carried_over", False))
             evidence = str(g("evidence") or "")
-            recorded = level if level is not None else ""
             if rater_doc is None and type(level) is int:
-                append(("answered", float(level), recorded, 0, nan, flag, flag, carried, evidence))
+                row = ("answered", float(level), level, 0, nan, flag, flag, resolved, carried)
+                append((*row, evidence))
                 continue
+            if isinstance(level, str):
+                level = read_level(level)
+            recorded = level if level is not None else ""
             raters = _rater_levels(rater_doc)
             status, value = item_status(level, raters)
             k = len(raters)
             spread = float(max(raters) - min(raters)) if k >= 2 else nan
             discuss = flag or (k >= 2 and spread >= DISCUSS_SPREAD)
-            append((status, value, recorded, k, spread, flag, discuss, carried, evidence))
+            append((status, value, recorded, k, spread, flag, discuss, resolved, carried, evidence))
     return rows
 
 
@@ -148,7 +159,7 @@ def item_table(assessments: Iterable[Assessment], framework: Framework) -> pd.Da
         df = pd.DataFrame({c: [] for c in ITEM_COLUMNS}, columns=ITEM_COLUMNS)
         return df.astype({"value": float, "spread": float, "level_recorded": str})
     # Column by column with `itemgetter`: `zip(*rows)` is four times slower on 700,000 rows.
-    status, value, recorded, n_raters, spread, flag, discuss, carried, evidence = (
+    status, value, recorded, n_raters, spread, flag, discuss, resolved, carried, evidence = (
         list(map(itemgetter(i), rows)) for i in range(len(_UNANSWERED))
     )
     df = pd.DataFrame(
@@ -167,6 +178,7 @@ def item_table(assessments: Iterable[Assessment], framework: Framework) -> pd.Da
             "spread": np.array(spread, dtype=float),
             "flag": np.array(flag, dtype=bool),
             "discuss": np.array(discuss, dtype=bool),
+            "resolved": np.array(resolved, dtype=bool),
             "carried_over": np.array(carried, dtype=bool),
             "evidence": evidence,
             "handover_from": [it.handover_from or "" for it in items] * n,

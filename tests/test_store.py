@@ -220,6 +220,52 @@ def test_new_and_carry_forward(store):
     assert b.response("vision.3").level == 4 and not b.response("vision.3").carried_over
     assert b.target("identify") == 3
     assert [x.action for x in b.actions()] == ["Keep going"]
+    # Everything copied is marked, so nothing of last year's passes for this year's view.
+    assert b.dimension_carried_over("identify")
+    assert [x.carried_over for x in b.actions()] == [True]
+    assert sorted(b.unconfirmed()) == ["vision.1", "vision.2"]
+
+
+def test_confirm_a_whole_dimension(store):
+    prev = store.create("T01", "2023/24", "Testvale ICB")
+    for item in ("vision.1", "vision.2", "strategy.1"):
+        prev.set_level(item, 2)
+    prev.set_target("vision", 3)
+    prev.add_action("vision", "Agree a definition", "Lead", None, "open")
+    prev.add_action("strategy", "Write the strategy", "Lead", None, "open")
+    store.save(prev)
+    new = store.create("T01", "2024/25", "Testvale ICB")
+    assert carry_forward(new, prev) == 3
+    assert new.confirm_dimension("vision") == 2
+    store.save(new)
+    b = store.find("T01", "2024/25")
+    assert b.unconfirmed() == ["strategy.1"]
+    assert b.unconfirmed("vision") == []
+    assert not b.dimension_carried_over("vision")
+    assert [(x.dimension, x.carried_over) for x in b.actions()] == [
+        ("vision", False),
+        ("strategy", True),
+    ]
+    assert b.response("vision.1").level == 2  # confirming keeps the answer
+
+
+def test_agreed_outcome_of_a_discussion_is_kept(store):
+    a = store.create("T01", "2024/25", "Testvale ICB")
+    a.set_raters("insight.3", {"AB": 1, "CD": 4})
+    a.set_flag("insight.3", True)
+    a.set_agreed("insight.3", "Settled on 2: the data pack exists but the board does not use it.")
+    store.save(a)
+    text = a.path.read_text()
+    assert (
+        "agreed: 'Settled on 2" in text
+        or 'agreed: "Settled on 2' in text
+        or "agreed: Settled" in text
+    )
+    b = store.find("T01", "2024/25")
+    r = b.response("insight.3")
+    assert r.resolved and r.agreed.startswith("Settled on 2")
+    b.set_agreed("insight.3", None)
+    assert not b.response("insight.3").resolved
 
 
 def test_save_keeps_file_permissions(store):

@@ -19,7 +19,7 @@ EXPECTED = {
     "02-level-too-high": ("vision.1.level", "out of range", 11),
     "03-level-negative": ("vision.1.level", "out of range", 11),
     "04-level-as-word": ("vision.1.level", "not a level", 11),
-    "05-level-as-quoted-digit": ("vision.1.level", "written as text", 11),
+    "05-level-name-disagrees": ("vision.1.level", "not a level", 11),
     "06-level-decimal": ("vision.1.level", "whole number", 11),
     "07-level-boolean": ("vision.1.level", "not a level", 11),
     "08-rater-out-of-range": ("vision.1.raters", "not a level 0-4", 11),
@@ -109,3 +109,71 @@ def test_not_utf8(tmp_path):
     f.write_bytes("organisation: caf\xe9\n".encode("latin-1"))
     with pytest.raises(ValidationFailed, match="not UTF-8"):
         read_file(f, FW)
+
+
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [
+        ("N/A", "n/a"),
+        ("n/a", "n/a"),
+        ("Not applicable", "n/a"),
+        ("Don't know", "unknown"),
+        ("DON’T KNOW", "unknown"),
+        ("unknown", "unknown"),
+        ("3", 3),
+        ("Developing", 2),
+        ("2 Developing", 2),
+        ("2 - developing", 2),
+        ("0 Not started", 0),
+    ],
+)
+def test_levels_accept_the_labels_people_see(tmp_path, written, level):
+    text = (DATA / "good.yaml").read_text()
+    text = text.replace("vision.2: {level: n/a}", f'vision.2: {{level: "{written}"}}')
+    assert f'"{written}"' in text
+    f = tmp_path / "labels.yaml"
+    f.write_text(text, encoding="utf-8")
+    for rt in (True, False):
+        a = read_file(f, FW, roundtrip=rt)
+        assert a.response("vision.2").level == level
+
+
+def test_labels_score_the_same_as_canonical_levels(tmp_path):
+    from engagecycle.scoring import item_table
+
+    text = (DATA / "good.yaml").read_text()
+    canonical = read_file(DATA / "good.yaml", FW)
+    f = tmp_path / "labels.yaml"
+    f.write_text(
+        text.replace("vision.2: {level: n/a}", 'vision.2: {level: "N/A"}').replace(
+            "strategy.1: {level: unknown}", "strategy.1: {level: Don't know}"
+        ),
+        encoding="utf-8",
+    )
+    labelled = read_file(f, FW)
+    cols = ["item", "status", "value", "level_recorded"]
+    a = item_table([canonical], FW)[cols]
+    b = item_table([labelled], FW)[cols]
+    assert a.equals(b)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("strategy.1: {level: unknown}", "strategy.1: {level: 2, agreed: 3}", "strategy.1.agreed"),
+        (
+            "identify: {target: 3,",
+            "identify: {carried_over: maybe, target: 3,",
+            "dimensions.identify.carried_over",
+        ),
+        ("status: open}", "status: open, carried_over: 1}", "actions[1].carried_over"),
+    ],
+)
+def test_new_fields_are_checked(tmp_path, old, new, where):
+    text = (DATA / "good.yaml").read_text()
+    assert old in text
+    f = tmp_path / "new-fields.yaml"
+    f.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        read_file(f, FW, roundtrip=True)
+    assert [p.where for p in info.value.problems] == [where]

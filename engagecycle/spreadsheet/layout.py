@@ -17,7 +17,7 @@ from typing import Any
 
 from ..assessment import Action, Response
 from ..framework import Framework
-from ..levels import NA, UNKNOWN
+from ..levels import NA, UNKNOWN, read_level
 
 FORMAT_VERSION = 1
 
@@ -256,23 +256,22 @@ def whole(value: Any) -> int | None:
     return None
 
 
-_NA_WORDS = {"n/a", "na", "n.a.", "not applicable"}
-_UNKNOWN_WORDS = {"don't know", "dont know", "do not know", "unknown", "not known", "dk"}
-
-
 def parse_level(value: Any) -> int | str | None:
-    """A Level cell: 0-4, N/A or Don't know (several spellings); None when blank."""
+    """A Level cell: 0-4, a level name, N/A or Don't know (several spellings); None when blank.
+
+    The same words as an assessment file accepts (`levels.read_level`), plus the decimals a
+    spreadsheet makes of whole numbers (3.0).
+    """
     if is_blank(value):
         return None
     n = whole(value)
     if n is not None and 0 <= n <= 4:
         return n
     if isinstance(value, str):
-        word = " ".join(value.strip().casefold().replace("\u2019", "'").split())
-        if word in _NA_WORDS:
-            return NA
-        if word in _UNKNOWN_WORDS:
-            return UNKNOWN
+        try:
+            return read_level(value)
+        except ValueError:
+            pass
     raise CellError(f"{show(value)} is not a level (allowed: {LEVEL_ALLOWED})")
 
 
