@@ -25,6 +25,7 @@ from .assessment import (
     period_start,
 )
 from .errors import ConflictError, PathError, Problem, ValidationFailed
+from .filelock import Lock, locked
 from .framework import Framework, load_framework
 from .yamlio import (
     HISTORY_DIR,
@@ -212,11 +213,9 @@ class Store:
                 f"{code} {period} already exists in {display_path(existing.path)}; "
                 "open it instead of creating a new one"
             )
-        if path.exists():
-            raise PathError(f"{display_path(path)} already exists; refusing to overwrite it")
         doc = new_document(self.framework, code, period, name, org_type, peer_group)
         a = Assessment(doc, path)
-        self.save(a, check_conflict=False)
+        self._write(a, path, new=True)
         return a
 
     def save(
@@ -228,21 +227,43 @@ class Store:
         people type and keeps its own, sparser backups so the history is not flooded.
         """
         path = assessment.path or self.path_for(assessment.code, assessment.period)
+        return self._write(assessment, path, check_conflict=check_conflict, backup=backup)
+
+    def _write(
+        self,
+        assessment: Assessment,
+        path: Path,
+        *,
+        new: bool = False,
+        check_conflict: bool = True,
+        backup: bool = True,
+    ) -> Path:
+        """Validate, then check and replace under the file's lock (see `filelock`).
+
+        The lock is held from reading the file's current bytes to the rename, so two saves
+        can never both pass the conflict check: the second one sees the first one's file.
+        """
         shown = display_path(path)
         problems = _validate(assessment, self.framework, shown)
         if problems:
             raise ValidationFailed(problems)
-        if check_conflict and path.exists():
-            current = file_stamp(path.read_bytes())
-            if assessment.stamp is not None and current != assessment.stamp:
-                raise ConflictError(
-                    f"{shown} was changed by someone else since it was opened; "
-                    "reload it, or save your version as a copy"
-                )
-            if assessment.stamp is None:
-                raise ConflictError(f"{shown} already exists; refusing to overwrite it")
         text = dump(assessment.doc)
-        atomic_write_text(path, text, backup=backup)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(path) as lock:
+            if new and path.exists():
+                raise PathError(f"{shown} already exists; refusing to overwrite it")
+            if check_conflict and not new and path.exists():
+                current = file_stamp(path.read_bytes())
+                if assessment.stamp is not None and current != assessment.stamp:
+                    raise ConflictError(
+                        f"{shown} was changed by someone else since it was opened; "
+                        "reload it, or save your version as a copy"
+                    )
+                if assessment.stamp is None:
+                    raise ConflictError(f"{shown} already exists; refusing to overwrite it")
+            atomic_write_text(
+                path, text, backup=backup, before_replace=lambda: _check_held(lock, shown)
+            )
         assessment.path = path
         assessment.stamp = file_stamp(text.encode("utf-8"))
         return path
@@ -254,14 +275,26 @@ class Store:
         copy out of discovery, so it can never become a duplicate assessment.
         """
         base = assessment.path or self.path_for(assessment.code, assessment.period)
-        n = 1
-        while True:
-            candidate = base.with_name(f"{base.stem}.conflict-{n}.txt")
-            if not candidate.exists():
-                break
-            n += 1
-        atomic_write_text(candidate, dump(assessment.doc), backup=False)
+        text = dump(assessment.doc)
+        base.parent.mkdir(parents=True, exist_ok=True)
+        with locked(base):  # two copies saved at once must not pick the same name
+            n = 1
+            while True:
+                candidate = base.with_name(f"{base.stem}.conflict-{n}.txt")
+                if not candidate.exists():
+                    break
+                n += 1
+            atomic_write_text(candidate, text, backup=False)
         return candidate
+
+
+def _check_held(lock: Lock, shown: str) -> None:
+    """Last check before the rename: a save that stalled past the stale limit lost its lock."""
+    if not lock.still_held():
+        raise ConflictError(
+            f"{shown} was not saved: the save took so long that its lock was taken over by "
+            "another save; reload the file and make the change again"
+        )
 
 
 def _validate(assessment: Assessment, framework: Framework, shown: str) -> list[Problem]:

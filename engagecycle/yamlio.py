@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import stat
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,11 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 HISTORY_DIR = ".history"
 HISTORY_KEEP = 20
+# A temporary file of ours (`tempfile.mkstemp(prefix=".NAME.", suffix=".tmp")`) left behind by
+# a save that was killed before it could rename or delete it. Cleaned on a later save in the
+# same folder once it is older than this many seconds (no save takes that long).
+STALE_TEMP_AFTER = 10 * 60
+_OUR_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 class YamlSyntaxError(ValueError):
@@ -81,16 +89,24 @@ def dump(data: Any) -> str:
     return buf.getvalue()
 
 
-def atomic_write_text(path: str | Path, text: str, *, backup: bool = True) -> Path | None:
+def atomic_write_text(
+    path: str | Path,
+    text: str,
+    *,
+    backup: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> Path | None:
     """Replace `path` with `text` so that a reader sees either the old or the new file, never half.
 
     The new content goes to a temporary file in the same folder (same file system, so the
     rename is atomic), is flushed and fsynced, then renamed over the target. The previous
     version is first copied into a `.history/` folder beside the file so that a bad save can
-    be undone by hand. Returns the backup path, if one was made.
+    be undone by hand. `before_replace` runs just before the rename and may raise to stop it
+    (the store checks it still holds its lock). Returns the backup path, if one was made.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     backup_path = None
@@ -102,6 +118,8 @@ def atomic_write_text(path: str | Path, text: str, *, backup: bool = True) -> Pa
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        if before_replace is not None:
+            before_replace()
         if backup and path.exists():
             backup_path = _backup(path)
         os.replace(tmp, path)
@@ -110,6 +128,33 @@ def atomic_write_text(path: str | Path, text: str, *, backup: bool = True) -> Pa
         raise
     _fsync_dir(path.parent)
     return backup_path
+
+
+def clean_stale_temporaries(folder: Path, older_than: float = STALE_TEMP_AFTER) -> list[Path]:
+    """Delete our own temporaries in `folder` that a killed save left behind.
+
+    Only names of the form `.NAME.XXXXXXXX.tmp` (what `atomic_write_text` makes) older than
+    `older_than` seconds are touched: a save in progress, or anyone else's file, never is.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _OUR_TEMP.match(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat(follow_symlinks=False).st_mtime <= older_than:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue  # gone already, or not ours to delete: never fail a save over it
+        removed.append(Path(entry.path))
+    return removed
 
 
 def _mode_for(path: Path) -> int:
