@@ -23,10 +23,10 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from .errors import Problem, ValidationFailed
 from .framework import DIMENSION_IDS, Framework
 from .levels import LEVEL_LABELS, MAX_LEVEL, NA, UNKNOWN, read_level
+from .limits import code_problem, name_problem, text_problem
 
 SCHEMA_VERSION = 1
-ORG_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-PERIOD = re.compile(r"^(20\d{2})/(\d{2})$")
+PERIOD = re.compile(r"(20\d{2})/(\d{2})")  # with fullmatch: `$` would allow a final newline
 ORG_TYPES = ("ICB", "CCG", "place", "trust", "other")
 ACTION_STATUSES = ("open", "done", "dropped")
 LEVEL_ALLOWED = LEVEL_LABELS
@@ -69,7 +69,7 @@ def check_period(value: Any) -> str | None:
     """Why `value` is not an NHS financial year like 2024/25, or None when it is."""
     if not isinstance(value, str):
         return "must be written as text like 2024/25"
-    m = PERIOD.match(value)
+    m = PERIOD.fullmatch(value)
     if not m:
         return "must look like 2024/25 (four-digit year, slash, two-digit year)"
     if (int(m.group(1)) + 1) % 100 != int(m.group(2)):
@@ -78,20 +78,21 @@ def check_period(value: Any) -> str | None:
 
 
 def check_code(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return 'must be text (put it in quotes, e.g. "007")'
-    if not ORG_CODE.match(value):
-        return "must be 1-32 letters, digits, '-' or '_'"
-    return None
+    """Why `value` is not an organisation code, or None when it is (see `limits`)."""
+    return code_problem(value)
 
 
 def normalise_code(value: Any) -> str:
-    """Codes arrive as numbers from papermill (-p organisation 007) or Excel; make them text."""
-    return str(value).strip()
+    """Codes arrive as numbers from papermill (-p organisation 007) or Excel; make them text.
+
+    Only spaces are trimmed: a line break or tab in a code is a mistake to report, not to
+    hide (a code ending in a newline once made a folder of that name).
+    """
+    return str(value).strip(" ")
 
 
 def normalise_period(value: Any) -> str:
-    return str(value).strip().replace("-", "/")
+    return str(value).strip(" ").replace("-", "/")
 
 
 # ---------------------------------------------------------------- typed views
@@ -494,6 +495,8 @@ def _is_level(v: Any) -> bool:
 
 
 def _is_date(v: Any) -> bool:
+    if isinstance(v, datetime):
+        return False  # a date and a time of day: which day is meant is not certain
     if isinstance(v, date):
         return True
     if isinstance(v, str):
@@ -518,6 +521,13 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
         has_value: bool = True,
     ) -> None:
         problems.append(Problem(file, where, message, value, allowed, line, has_value))
+
+    def text(where: str, value: Any, line=None) -> None:
+        """Text must fit every place it goes: a spreadsheet cell, a report, a summary."""
+        if isinstance(value, str):
+            why = text_problem(value)
+            if why:
+                add(where, why, value, "text that Excel can hold", line)
 
     if doc is None:
         add("", "the file is empty", has_value=False)
@@ -574,8 +584,9 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
                 "organisation.code", why, org.get("code"), "[A-Za-z0-9_-]{1,32}", _line(org, "code")
             )
         name = org.get("name")
-        if not isinstance(name, str) or not name.strip():
-            add("organisation.name", "must be non-empty text", name, "text", _line(org, "name"))
+        why = name_problem(name)
+        if why:
+            add("organisation.name", why, name, NAME_ALLOWED, _line(org, "name"))
         if org.get("type") not in ORG_TYPES:
             add(
                 "organisation.type",
@@ -587,6 +598,14 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
         pg = org.get("peer_group")
         if pg is not None and not isinstance(pg, str):
             add("organisation.peer_group", "must be text", pg, "text", _line(org, "peer_group"))
+        elif pg is not None and name_problem(pg):
+            add(
+                "organisation.peer_group",
+                name_problem(pg),
+                pg,
+                NAME_ALLOWED,
+                _line(org, "peer_group"),
+            )
 
     why = check_period(doc.get("period"))
     if why:
@@ -594,11 +613,16 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
 
     if "assessed_on" in doc and doc["assessed_on"] is not None and not _is_date(doc["assessed_on"]):
         add(
-            "assessed_on", "not a date", doc["assessed_on"], "YYYY-MM-DD", _line(doc, "assessed_on")
+            "assessed_on",
+            _not_a_date(doc["assessed_on"]),
+            doc["assessed_on"],
+            "YYYY-MM-DD",
+            _line(doc, "assessed_on"),
         )
     fac = doc.get("facilitator")
     if fac is not None and not isinstance(fac, str):
         add("facilitator", "must be text", fac, "text", _line(doc, "facilitator"))
+    text("facilitator", fac, _line(doc, "facilitator"))
     parts = doc.get("participants")
     if parts is not None and (
         not isinstance(parts, list) or not all(isinstance(p, str) for p in parts)
@@ -610,6 +634,9 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
             "a list of text",
             _line(doc, "participants"),
         )
+    elif parts is not None:
+        for n, p in enumerate(parts, 1):
+            text(f"participants[{n}]", p, _line(parts, n - 1) or _line(doc, "participants"))
     share = doc.get("share_evidence")
     if share is not None and not isinstance(share, bool):
         add(
@@ -620,13 +647,22 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
             _line(doc, "share_evidence"),
         )
 
-    _validate_responses(doc, framework, add)
-    _validate_dimensions(doc, add)
-    _validate_actions(doc, add)
+    _validate_responses(doc, framework, add, text)
+    _validate_dimensions(doc, add, text)
+    _validate_actions(doc, add, text)
     return problems
 
 
-def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
+NAME_ALLOWED = "one line of text, at most 200 characters, no control characters"
+
+
+def _not_a_date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return "a date and a time; give the date alone"
+    return "not a date"
+
+
+def _validate_responses(doc: Mapping, framework: Framework, add, text) -> None:
     responses = doc.get("responses")
     if responses is None:
         return
@@ -693,6 +729,17 @@ def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
                     _line(entry, "raters") or line,
                 )
             else:
+                names = list(raters) if isinstance(raters, Mapping) else []
+                for who in names:
+                    why = name_problem(str(who))
+                    if why:
+                        add(
+                            f"{item_id}.raters",
+                            f"the name of an individual rater {why}",
+                            str(who),
+                            NAME_ALLOWED,
+                            _line(entry, "raters") or line,
+                        )
                 for v in values:
                     if v is not None and not _is_level(v):
                         add(
@@ -711,6 +758,7 @@ def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
                     "text",
                     _line(entry, key) or line,
                 )
+            text(f"{item_id}.{key}", entry.get(key), _line(entry, key) or line)
         for key in ("flag", "carried_over"):
             if entry.get(key) is not None and not isinstance(entry[key], bool):
                 add(
@@ -722,7 +770,7 @@ def _validate_responses(doc: Mapping, framework: Framework, add) -> None:
                 )
 
 
-def _validate_dimensions(doc: Mapping, add) -> None:
+def _validate_dimensions(doc: Mapping, add, text) -> None:
     dims = doc.get("dimensions")
     if dims is None:
         return
@@ -775,6 +823,7 @@ def _validate_dimensions(doc: Mapping, add) -> None:
                 "text",
                 _line(entry, "notes") or line,
             )
+        text(f"dimensions.{dim_id}.notes", notes, _line(entry, "notes") or line)
         carried = entry.get("carried_over")
         if carried is not None and not isinstance(carried, bool):
             add(
@@ -786,7 +835,7 @@ def _validate_dimensions(doc: Mapping, add) -> None:
             )
 
 
-def _validate_actions(doc: Mapping, add) -> None:
+def _validate_actions(doc: Mapping, add, text) -> None:
     actions = doc.get("actions")
     if actions is None:
         return
@@ -807,21 +856,23 @@ def _validate_actions(doc: Mapping, add) -> None:
                 ", ".join(DIMENSION_IDS),
                 _line(a, "dimension") or line,
             )
-        text = a.get("action")
-        if not isinstance(text, str) or not text.strip():
+        action_text = a.get("action")
+        if not isinstance(action_text, str) or not action_text.strip():
             add(
                 f"{where}.action",
                 "must be non-empty text",
-                text,
+                action_text,
                 "text",
                 _line(a, "action") or line,
             )
+        text(f"{where}.action", action_text, _line(a, "action") or line)
         owner = a.get("owner")
         if owner is not None and not isinstance(owner, str):
             add(f"{where}.owner", "must be text", owner, "text", _line(a, "owner") or line)
+        text(f"{where}.owner", owner, _line(a, "owner") or line)
         due = a.get("due")
         if due is not None and not _is_date(due):
-            add(f"{where}.due", "not a date", due, "YYYY-MM-DD", _line(a, "due") or line)
+            add(f"{where}.due", _not_a_date(due), due, "YYYY-MM-DD", _line(a, "due") or line)
         status = a.get("status", "open")
         if status not in ACTION_STATUSES:
             add(

@@ -8,9 +8,11 @@ outside the folder.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .assessment import (
     Assessment,
@@ -20,13 +22,15 @@ from .assessment import (
     new_document,
     normalise_code,
     normalise_period,
-    parse,
     period_slug,
     period_start,
+    validate_document,
 )
 from .errors import ConflictError, PathError, Problem, ValidationFailed
 from .filelock import Lock, locked
 from .framework import Framework, load_framework
+from .limits import MAX_FILE_BYTES, mib
+from .yamlguard import check_events
 from .yamlio import (
     HISTORY_DIR,
     YamlSyntaxError,
@@ -38,6 +42,7 @@ from .yamlio import (
 
 DEFAULT_FOLDER = Path("assessments")
 SUFFIXES = (".yaml", ".yml")
+LINE_LOOKUP_CHARS = 2**20  # files larger than this get messages without line numbers
 
 
 @dataclass
@@ -89,27 +94,90 @@ def find_files(paths: list[Path]) -> list[Path]:
 
 
 def read_file(path: Path, framework: Framework, *, roundtrip: bool = False) -> Assessment:
-    """Load and validate one file; raise ValidationFailed listing every problem in it."""
+    """Load and validate one file; raise ValidationFailed listing every problem in it.
+
+    One path decides for every command, so `validate`, `score`, the batch, the workshop and
+    the import can never disagree about a file: size limit, UTF-8, the event check (see
+    `yamlguard`), the C safe loader, then `validate_document`. The round-trip loader is
+    used only afterwards: to find line numbers for the messages, and (`roundtrip=True`) to
+    give the workshop and the import a document that keeps comments when saved.
+    """
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationFailed(
-            [Problem(shown, "", f"cannot read the file: {exc.strerror}", has_value=False)]
-        ) from None
+    data = _read_bytes(path, shown)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
             [Problem(shown, "", f"not UTF-8 text (byte {exc.start})", has_value=False)]
         ) from None
+    problems = check_events(text, shown)
+    if problems:
+        raise ValidationFailed(problems)
+    doc = _load(load_plain, text, shown)
+    problems = validate_document(doc, framework, shown)
+    if problems:
+        raise ValidationFailed(_with_lines(problems, text, framework, shown))
+    if roundtrip:
+        doc = _load(load_roundtrip, text, shown)
+        problems = validate_document(doc, framework, shown)
+        if problems:  # the loaders disagree: never hand out a document the checks doubt
+            raise ValidationFailed(problems)
+    return Assessment(doc, path, file_stamp(data))
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    """The file's bytes, refusing an oversized file before reading it (and while reading)."""
+    limit = MAX_FILE_BYTES
     try:
-        doc = load_roundtrip(text) if roundtrip else load_plain(text)
-    except YamlSyntaxError as exc:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(limit + 1) if size <= limit else b""
+    except OSError as exc:
         raise ValidationFailed(
-            [Problem(shown, "", f"not valid YAML: {exc}", line=exc.line, has_value=False)]
+            [Problem(shown, "", f"cannot read the file: {exc.strerror}", has_value=False)]
         ) from None
-    return parse(doc, framework, shown, path=path, stamp=file_stamp(data))
+    if size > limit or len(data) > limit:
+        size = max(size, len(data))
+        raise ValidationFailed(
+            [
+                Problem(
+                    shown,
+                    "",
+                    f"the file is {size / 2**20:.1f} MB; an assessment file may be at most "
+                    f"{mib(limit)} (is it really an assessment?)",
+                    has_value=False,
+                )
+            ]
+        )
+    return data
+
+
+def _load(loader, text: str, shown: str) -> Any:
+    try:
+        return loader(text)
+    except YamlSyntaxError as exc:
+        problem = Problem(shown, "", f"not valid YAML: {exc}", line=exc.line, has_value=False)
+    except (ValueError, OverflowError, TypeError, RecursionError, MemoryError) as exc:
+        # The event check should have caught anything that gets here; still a refusal, never
+        # a crash that stops the other files being read.
+        problem = Problem(shown, "", f"cannot be read: {exc}", has_value=False)
+    raise ValidationFailed([problem])
+
+
+def _with_lines(problems: list[Problem], text: str, framework: Framework, shown: str):
+    """The same problems with line numbers, found by reading the file again keeping them.
+
+    The decision is already made by the fast path; this is a courtesy for the person fixing
+    the file, so it is skipped for very large files and whenever the two reads disagree.
+    """
+    if len(text) > LINE_LOOKUP_CHARS:
+        return problems
+    try:
+        again = validate_document(load_roundtrip(text), framework, shown)
+    except Exception:  # noqa: BLE001 - line numbers are a courtesy, never a second failure
+        return problems
+    same = [(p.where, p.message) for p in again] == [(p.where, p.message) for p in problems]
+    return again if same else problems
 
 
 def settle_duplicates(by_key: dict[tuple[str, str], list[Assessment]], result: LoadResult) -> None:
@@ -298,8 +366,6 @@ def _check_held(lock: Lock, shown: str) -> None:
 
 
 def _validate(assessment: Assessment, framework: Framework, shown: str) -> list[Problem]:
-    from .assessment import validate_document
-
     return validate_document(assessment.doc, framework, shown)
 
 
