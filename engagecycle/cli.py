@@ -15,6 +15,7 @@ from . import __version__
 from .assessment import ORG_TYPES, carry_forward, normalise_code, normalise_period, period_start
 from .errors import EngageError, ValidationFailed
 from .framework import load_framework
+from .limits import name_problem
 from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
 from .yamlio import atomic_write_text
 
@@ -230,6 +231,10 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     store = Store(args.assessments)
     code, period = normalise_code(args.organisation), normalise_period(args.period)
+    for option, value in (("--name", args.name), ("--peer-group", args.peer_group)):
+        why = name_problem(value) if value is not None else None
+        if why:
+            raise EngageError(f"{option} {value!r} {why}")
     a = store.create(code, period, args.name, args.type, args.peer_group)
     print(f"created {display_path(a.path)}")
     if args.from_previous:

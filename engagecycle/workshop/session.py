@@ -40,6 +40,7 @@ from ..assessment import (
 from ..errors import ConflictError, EngageError, ValidationFailed
 from ..framework import Dimension, Framework
 from ..levels import LEVELS, NA, UNKNOWN
+from ..limits import name_problem
 from ..store import Store, display_path, read_file
 
 LEVEL_CHOICES: tuple[int | str, ...] = (0, 1, 2, 3, 4, NA, UNKNOWN)
@@ -651,6 +652,8 @@ class WorkshopSession:
             raise ValueError(f"unknown header field(s): {', '.join(sorted(unknown))}")
         if "name" in fields and not _clean_text(fields["name"]):
             raise ValueError("the organisation needs a name")
+        if "name" in fields and name_problem(_clean_text(fields["name"])):
+            raise ValueError(f"the organisation name {name_problem(_clean_text(fields['name']))}")
 
         def apply() -> bool:
             a = self.assessment
