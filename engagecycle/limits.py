@@ -24,10 +24,10 @@ MAX_TEXT_CHARS = 32_767  # the most characters one Excel cell holds
 MAX_NAME_CHARS = 200  # organisation names, peer groups, individual raters' names
 
 # -- Excel workbooks given to `engagecycle import`
-MAX_WORKBOOK_BYTES = 20 * 2**20  # the file as saved (a filled-in template is ~100 KB)
-MAX_WORKBOOK_PART_BYTES = 64 * 2**20  # any one part once unzipped (a sheet, shared strings)
+MAX_WORKBOOK_BYTES = 20 * 2**20  # the file as saved (a template is about 40 KB)
+MAX_WORKBOOK_UNZIPPED_BYTES = 64 * 2**20  # all its parts unzipped (a template: about 180 KB)
 MAX_WORKBOOK_ROWS = 5_000  # rows read per sheet (a template has under 200)
-MAX_WORKBOOK_COLUMNS = 200  # columns read per sheet (a template has under 40)
+MAX_WORKBOOK_COLUMNS = 100  # columns read per sheet (a template has 15 plus one per rater)
 
 ORG_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")  # always with fullmatch: `$` allows a final \n
 CODE_ALLOWED = "1-32 letters, digits, '-' or '_'"

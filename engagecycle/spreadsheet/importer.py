@@ -17,7 +17,6 @@ is a conflict that stops the import.
 from __future__ import annotations
 
 import difflib
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
@@ -36,11 +35,10 @@ from ..assessment import (
 )
 from ..errors import EngageError, ValidationFailed
 from ..framework import Framework
+from ..limits import MAX_WORKBOOK_COLUMNS, name_problem
 from ..store import Store, display_path
 from . import layout as L
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
-
+from .reader import WorkbookRefused, read_workbook_cells
 
 # ----------------------------------------------------------------- problems
 
@@ -149,7 +147,12 @@ class _Sheet:
     def last_row(self) -> int:
         last = self.f.max_row
         if last > L.MAX_ROWS:
-            self.problem(f"only the first {L.MAX_ROWS} rows were read", fatal=False)
+            # Never a silent loss: content past the limit is not a template's, so say so.
+            self.problem(
+                f"there is content below row {L.MAX_ROWS:,}; a template has a few hundred "
+                f"rows at most, and no more than {L.MAX_ROWS:,} are read (remove the rows "
+                "below, or make a new workbook with 'engagecycle template')",
+            )
         return min(last, L.MAX_ROWS)
 
     def headers(self, required: list[str], known: set[str]) -> dict[str, int] | None:
@@ -246,8 +249,6 @@ def read_workbook(
 
 
 def _open(path: Path, parsed: ParsedWorkbook):
-    import openpyxl
-
     def fail(message: str) -> None:
         parsed.problems.append(SheetProblem(parsed.file, message))
 
@@ -260,17 +261,22 @@ def _open(path: Path, parsed: ParsedWorkbook):
             "save it as an Excel workbook (.xlsx) and import that"
         )
         return None
-    if path.stat().st_size > MAX_FILE_BYTES:
-        fail(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB; this is not a template")
-        return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            formulas = openpyxl.load_workbook(path, data_only=False)
-            values = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same advice
-        fail(f"cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}: {exc}")
+        formulas, values = read_workbook_cells(path)
+    except WorkbookRefused as exc:
+        fail(str(exc))
         return None
+    for bad in formulas.bad_cells:
+        parsed.problems.append(SheetProblem(parsed.file, bad.message, bad.sheet, cell=bad.ref))
+    for name in formulas.wide_sheets:
+        parsed.problems.append(
+            SheetProblem(
+                parsed.file,
+                f"only the first {MAX_WORKBOOK_COLUMNS} columns were read",
+                name,
+                fatal=False,
+            )
+        )
     return formulas, values
 
 
@@ -328,6 +334,10 @@ def _read_instructions(sheet: _Sheet, framework: Framework, replace: bool) -> No
             "organisation and period, or make a new one with 'engagecycle template'",
         )
     name = L.parse_text(raw["name"])
+    for key, value in (("name", name), ("peer_group", L.parse_text(raw["peer_group"]))):
+        why = name_problem(value.strip()) if value else None
+        if why:
+            bad(key, f"{L.INFO_LABELS[key].lower()} {L.show(value)} {why}")
     org_type = L.parse_text(raw["type"])
     if org_type is not None and org_type not in ORG_TYPES:
         bad(
@@ -368,6 +378,14 @@ def _read_items(sheet: _Sheet, framework: Framework, replace: bool) -> None:
                 )
             continue
         name = str(head).strip()
+        why = name_problem(name)
+        if why:
+            sheet.problem(
+                f"the heading {L.show(head)} names the person who gave these ratings, and {why}",
+                L.HEADER_ROW,
+                _letter(col),
+            )
+            continue
         if name.casefold() in seen_names:
             sheet.problem(
                 f"two rating columns are headed {name!r} (columns "

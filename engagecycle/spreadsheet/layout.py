@@ -18,6 +18,7 @@ from typing import Any
 from ..assessment import Action, Response
 from ..framework import Framework
 from ..levels import NA, UNKNOWN, read_level
+from ..limits import MAX_WORKBOOK_ROWS
 
 FORMAT_VERSION = 1
 
@@ -30,7 +31,7 @@ SHEETS = (INSTRUCTIONS, ITEMS, DIMENSIONS, ACTIONS)
 GROUP_ROW = 1  # a band of labels above the headings, for people
 HEADER_ROW = 2
 FIRST_ROW = 3
-MAX_ROWS = 5000  # rows read per sheet; stops a sheet formatted to row 1,048,576 taking minutes
+MAX_ROWS = MAX_WORKBOOK_ROWS  # rows read per sheet (see spreadsheet/reader.py)
 
 # Instructions sheet: label in column A, value in column B, at fixed rows.
 INFO_LABELS: dict[str, str] = {
@@ -251,7 +252,9 @@ def whole(value: Any) -> int | None:
         return int(value) if math.isfinite(value) and value.is_integer() else None
     if isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"[+-]?\d+(\.0*)?", text):
+        # Only short numbers: float() of a 40,000-digit cell is infinity, and int() of it
+        # an OverflowError that once stopped the import.
+        if len(text) <= 20 and re.fullmatch(r"[+-]?\d+(\.0*)?", text):
             return int(float(text))
     return None
 
