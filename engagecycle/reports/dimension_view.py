@@ -25,6 +25,7 @@ from ..framework import Dimension, Framework
 from ..levels import LEVELS, MAX_LEVEL, band, band_index
 from ..scoring import LOW_EVIDENCE_BELOW
 from .data import Scored, read_bundle, resolve_period, score_folder
+from .links import linkify
 from .notebook import _Html
 from .overview import _chart_label, link_href, linked, period_rows, system_changes
 from .sections import _join, esc, figure_html, num, plural
@@ -494,7 +495,7 @@ def good_practice_section(d: DimensionData, report_links: str = "") -> str:
     for item, grp in g.groupby("item", sort=False):
         shown = grp.head(QUOTES_PER_ITEM)
         quotes = "".join(
-            f"<blockquote>{esc(r.evidence)}<span class='who'>"
+            f"<blockquote>{linkify(r.evidence)}<span class='who'>"
             f"{_org(r.organisation, r.name, report_links, d.period)} "
             f"({esc(r.organisation)}) · rated {float(r.value):g} ({esc(band(r.value))})</span>"
             "</blockquote>"

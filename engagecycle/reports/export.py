@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -22,11 +23,6 @@ from ..yamlio import atomic_write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-_EXTERNAL = re.compile(
-    r"""<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*?\b(?:src|href|data)\s*=\s*["']?\s*(?:https?:)?//""",
-    re.IGNORECASE,
-)
-_CSS_URL = re.compile(r"""url\(\s*["']?\s*(?:https?:)?//|@import""", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -52,10 +48,102 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
 
 
 def external_references(html: str) -> list[str]:
-    """Every place the page would load something from the network (should be none)."""
-    found = [m.group(0)[:120] for m in _EXTERNAL.finditer(html)]
-    found += [m.group(0) for m in _CSS_URL.finditer(html)]
+    """Every place the page would load something from the network (should be none).
+
+    Only what a browser fetches by itself counts: `src`, `srcset`, `data`, `poster` and
+    stylesheet or icon links, `url(...)` and `@import` in styles, a refresh. A link a reader
+    may click (`<a href>`) is not a load and is allowed when it is http(s), mailto or within
+    the page; any other link (`javascript:`) is reported. Text is never inspected: an
+    e-mail address such as pals@important.example that mentions "@import" is just text.
+    """
+    finder = _ResourceFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+# Attributes whose URL the browser fetches as soon as the page is shown.
+_LOADS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+    "link": ("href",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
+    "base": ("href",),
+}
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_CSS_LOAD = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\b""", re.IGNORECASE | re.DOTALL)
+
+
+def _fetches(url: str) -> bool:
+    """Would a browser showing a saved page go to the network (or elsewhere) for `url`?"""
+    url = url.strip()
+    if not url or url.startswith("#"):
+        return False
+    if url.startswith("//"):
+        return True
+    m = _SCHEME.match(url)
+    return bool(m) and m.group(1).lower() != "data"
+
+
+def _css_loads(css: str) -> list[str]:
+    found = []
+    for m in _CSS_LOAD.finditer(css):
+        if m.group(0).lower().startswith("@import") or _fetches(m.group(2) or ""):
+            found.append(m.group(0)[:120])
     return found
+
+
+class _ResourceFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): (v or "") for k, v in attrs}
+        for name in _LOADS.get(tag, ()):
+            value = values.get(name, "")
+            urls = (
+                [part.split()[0] for part in value.split(",") if part.split()]
+                if (name == "srcset")
+                else [value]
+            )
+            for url in urls:
+                if _fetches(url):
+                    self.found.append(f"<{tag} {name}={url[:100]!r}>")
+        if tag == "a" and "href" in values:
+            href = values["href"].strip()
+            m = _SCHEME.match(href)
+            if m and m.group(1).lower() not in ("http", "https", "mailto"):
+                self.found.append(f"<a href={href[:100]!r}> (a link that is not a web address)")
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            self.found.append(f"<meta http-equiv=refresh content={values.get('content', '')!r}>")
+        if "style" in values:
+            self.found += _css_loads(values["style"])
+        self._in_style = tag == "style"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.found += _css_loads(data)
 
 
 def write_html(html: str, path: Path) -> Path:

@@ -17,6 +17,7 @@ import pandas as pd
 from ..benchmark import ReportData, format_change
 from ..framework import Framework
 from ..levels import LEVELS, band_index
+from .links import linkify
 
 BAND_WORDS = {
     "top": "top quarter",
@@ -470,7 +471,7 @@ def evidence_section(d: ReportData, framework: Framework) -> str:
     if len(hl):
         for r in hl.itertuples():
             parts.append(
-                f"<blockquote>{esc(r.evidence)}<span class='who'>{esc(r.item)} · "
+                f"<blockquote>{linkify(r.evidence)}<span class='who'>{esc(r.item)} · "
                 f"{esc(r.statement)} · level {num(r.value)}</span></blockquote>"
             )
     else:
