@@ -55,7 +55,7 @@ def lock_path(target: Path) -> Path:
     return target.with_name(f".{target.name}{LOCK_SUFFIX}")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
         return True
     try:
@@ -96,7 +96,7 @@ def _age(lock: Path, info: dict[str, Any]) -> float | None:
 def is_stale(lock: Path, info: dict[str, Any], stale_after: float | None = None) -> bool:
     stale_after = STALE_AFTER if stale_after is None else stale_after
     pid, host = info.get("pid"), info.get("host")
-    if host == socket.gethostname() and isinstance(pid, int) and not _pid_alive(pid):
+    if host == socket.gethostname() and isinstance(pid, int) and not pid_alive(pid):
         return True
     age = _age(lock, info)
     return age is not None and age > stale_after

@@ -42,6 +42,7 @@ from ..benchmark import MIN_PEERS
 from ..errors import EngageError
 from ..framework import Framework, load_framework
 from .execute import WARM_UP, NotebookFailure, NotebookRunner
+from .orphans import die_with_parent
 
 # render.REPO, computed here so that importing this module (in the main process and in every
 # worker) does not pull in nbconvert and nbformat (0.8 s) before the workers are started.
@@ -346,9 +347,11 @@ def _stop(signum, frame) -> None:
     raise SystemExit(0)  # so `finally` shuts the kernel down
 
 
-def _worker_main(wid: int, inbox, results, cwd: str, warm_up: str) -> None:
+def _worker_main(wid: int, inbox, results, cwd: str, warm_up: str, parent: int = 0) -> None:
     """A worker process: one warm kernel for its whole life, one task at a time."""
     signal.signal(signal.SIGTERM, _stop)
+    if parent:
+        die_with_parent(parent)
     preload = threading.Thread(target=_preload, daemon=True)
     preload.start()
     runner = NotebookRunner(REPORT_NOTEBOOK, reuse_kernel=True, cwd=cwd, warm_up=warm_up)
@@ -407,7 +410,7 @@ class WorkerPool:
         inbox = self.ctx.Queue()
         proc = self.ctx.Process(
             target=_worker_main,
-            args=(wid, inbox, self.results, self.cwd, self.warm_up),
+            args=(wid, inbox, self.results, self.cwd, self.warm_up, os.getpid()),
             name=f"engagecycle-worker-{wid}",
             daemon=True,
         )
@@ -553,22 +556,29 @@ class Progress:
 # ---------------------------------------------------------------- the output folder
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+STALE_STAGING_AFTER = 24 * 3600  # no batch runs for a day: an older folder is a leftover
 
 
 def clean_leftovers(out: Path, slug: str) -> None:
-    """Remove staging folders of earlier runs that were killed before they could tidy up."""
+    """Remove staging folders of earlier runs that were killed before they could tidy up.
+
+    A folder is a leftover when the process that made it is gone, or (in case its number
+    now belongs to another process, or the check cannot be made, as on Windows) when it is
+    more than a day old.
+    """
+    from ..filelock import pid_alive
+
     pattern = re.compile(rf"^\.{re.escape(slug)}\.(?:staging|old)-(\d+)-")
+    now = time.time()
     for entry in out.glob(f".{slug}.*"):
         m = pattern.match(entry.name)
-        if m and entry.is_dir() and not _pid_alive(int(m.group(1))):
+        if not (m and entry.is_dir()):
+            continue
+        try:
+            old = now - entry.stat().st_mtime > STALE_STAGING_AFTER
+        except OSError:
+            continue
+        if old or not pid_alive(int(m.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
 
 
