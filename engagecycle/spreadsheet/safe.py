@@ -6,7 +6,12 @@ someone edits the cell and presses Enter, which can run commands or leak data (f
 injection). Every spreadsheet or CSV writer in the project sends text through this module.
 
 - CSV: a risky value gets a leading `'`, the usual defence; spreadsheet programs show it as
-  text and the apostrophe tells a reader the value was escaped.
+  text and the apostrophe tells a reader the value was escaped. Line breaks are written as
+  `\n` first: a CSV writer quotes a field only for the line break it ends rows with, so a
+  lone carriage return went out unquoted, and LibreOffice (tested headless: `soffice
+  --convert-to xlsx`) reads a carriage return as the end of a row, so "Agreed\r=1+1" became
+  a cell "Agreed" and, in the next row, the formula =1+1. With `\n` the field is quoted and
+  stays one cell of text.
 - xlsx: the value is stored unchanged as a text cell with Excel's *quote prefix* flag (the
   invisible apostrophe Excel adds when you type `'=...`). The text survives a round trip
   exactly, and editing the cell keeps it as text.
@@ -19,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 EXCEL_MAX_TEXT = 32_767  # the most characters one Excel cell can hold
 
 
@@ -33,7 +38,14 @@ def is_risky(value: Any) -> bool:
 
 
 def neutralise(text: Any) -> Any:
-    """The CSV-safe form of a value: risky text gets a leading apostrophe; the rest is unchanged."""
+    """The CSV-safe form of a value: line breaks as \n, and risky text behind an apostrophe.
+
+    Anything that is not text is returned unchanged.
+    """
+    if not isinstance(text, str):
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if is_risky(text):
         return "'" + text
     return text
