@@ -304,3 +304,18 @@ def test_memory_stays_bounded_on_huge_and_pathological_files(folder, tmp_path):
         peak_mb = int(re.search(r"PEAK (\d+)", proc.stderr).group(1)) / 1024
         print(f"{command}: peak {peak_mb:.0f} MB")
         assert peak_mb < 200, f"{command} peaked at {peak_mb:.0f} MB"
+
+
+def test_a_control_character_in_a_name_no_longer_stops_the_batch_summary(folder, tmp_path):
+    """It once passed validation, then the summary workbook refused it: nothing was produced."""
+    from engagecycle.reports import batch
+
+    bad = bad_file(folder, "control-character-in-name")
+    options = batch.BatchOptions(assessments=folder, out=tmp_path / "out", cache=False)
+    plan = batch.plan_batch(options)
+    assert plan.loaded.invalid_files == [str(bad)]
+    out = tmp_path / "summary"
+    out.mkdir()
+    scores, items = batch._score(plan, out / "bundle.pkl")
+    batch._write_summary(plan, options, scores, items, out)
+    assert (out / "summary.xlsx").stat().st_size > 0 and (out / "summary.csv").exists()
