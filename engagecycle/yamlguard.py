@@ -8,7 +8,8 @@ by the other. So before any document is built, `check_events` walks the parser's
 (the C parser keeps its own stack, so depth costs it nothing, and no document is built) and
 stops at the first sign of trouble with a `Problem` naming the line and the field.
 
-It costs about a seventh of a full load. What it refuses:
+It costs about a quarter of the time the loader itself takes (benchmarks/README.md). What it
+refuses:
 
 - nesting deeper than `MAX_DEPTH` and more than `MAX_NODES` values (memory stays bounded);
 - aliases (`*name`), which can make a small file expand into a huge or endless document;

@@ -319,3 +319,21 @@ def test_a_control_character_in_a_name_no_longer_stops_the_batch_summary(folder,
     scores, items = batch._score(plan, out / "bundle.pkl")
     batch._write_summary(plan, options, scores, items, out)
     assert (out / "summary.xlsx").stat().st_size > 0 and (out / "summary.csv").exists()
+
+
+def test_the_batch_cache_is_dropped_when_the_reading_rules_change(monkeypatch, tmp_path):
+    """A file cached as valid must be read again when the limits or the checks change."""
+    from types import SimpleNamespace
+
+    from engagecycle.framework import load_framework
+    from engagecycle.reports import cache
+
+    fw = load_framework()
+    for name in ("limits", "yamlguard", "store", "assessment"):
+        copy = tmp_path / f"{name}.py"
+        copy.write_bytes(Path(getattr(cache, name).__file__).read_bytes())
+        monkeypatch.setattr(cache, name, SimpleNamespace(__file__=str(copy)))
+        before = cache._fingerprint(fw)
+        copy.write_bytes(copy.read_bytes() + b"\nMAX_TEXT_CHARS = 1\n")
+        assert cache._fingerprint(fw) != before, name
+        monkeypatch.undo()

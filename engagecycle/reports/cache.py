@@ -22,7 +22,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from .. import __version__, assessment
+from .. import __version__, assessment, limits, store, yamlguard
 from ..assessment import Assessment
 from ..errors import PathError, ValidationFailed
 from ..framework import Framework, load_framework
@@ -34,7 +34,8 @@ CACHE_VERSION = 1
 def _fingerprint(framework: Framework) -> str:
     """Changes whenever the framework file or the validation code changes."""
     h = hashlib.sha256(__version__.encode())
-    for path in (framework.source, assessment.__file__):
+    checks = (assessment.__file__, limits.__file__, yamlguard.__file__, store.__file__)
+    for path in (framework.source, *checks):
         try:
             h.update(Path(path).read_bytes())
         except OSError:
