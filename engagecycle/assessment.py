@@ -658,7 +658,7 @@ NAME_ALLOWED = "one line of text, at most 200 characters, no control characters"
 
 def _not_a_date(value: Any) -> str:
     if isinstance(value, datetime):
-        return "a date and a time; give the date alone"
+        return "has a time of day; give the date alone"
     return "not a date"
 
 

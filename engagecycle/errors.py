@@ -7,6 +7,7 @@ facilitator fixing a file by hand wants the whole list in one go, not one error 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 
@@ -46,6 +47,10 @@ def describe_value(value: Any) -> str:
         return f"{value} (whole number)"
     if isinstance(value, float):
         return f"{value} (decimal number)"
+    if isinstance(value, datetime):
+        return f"{value.isoformat(sep=' ')} (a date and a time)"
+    if isinstance(value, date):
+        return f"{value.isoformat()} (a date)"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     if isinstance(value, dict):

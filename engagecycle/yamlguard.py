@@ -167,11 +167,7 @@ def check_events(text: str, file: str, loader: YAML | None = None) -> list[Probl
 def _tag_message(tag: str) -> str:
     shown = "!!" + tag[len(STANDARD) :] if tag.startswith(STANDARD) else tag
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return (
-        f"the YAML tag {shown} is not allowed (a tag asks for a special kind of value, and "
-        "the two ways this tool reads files treat tags differently); remove it, and put text "
-        "in quotes"
-    )
+    return f"the YAML tag {shown} is not allowed; remove it (to keep a value as text, quote it)"
 
 
 def _maybe_trouble(value: str) -> bool:

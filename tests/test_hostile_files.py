@@ -94,7 +94,7 @@ CASES: dict[str, tuple[str, str, str, str, int | None]] = {
         "assessed_on: 2025-02-11",
         "assessed_on: 2025-02-11 10:30:00",
         "assessed_on",
-        "a date and a time; give the date alone",
+        "has a time of day; give the date alone",
         6,
     ),
     "timestamp-for-a-due-date": (
@@ -103,7 +103,7 @@ CASES: dict[str, tuple[str, str, str, str, int | None]] = {
         "  - dimension: identify\n    action: Run two outreach sessions\n"
         "    due: 2025-06-30T09:00:00Z",
         "actions[1].due",
-        "a date and a time; give the date alone",
+        "has a time of day; give the date alone",
         19,
     ),
     "lone-surrogate": (
