@@ -468,10 +468,10 @@ def test_new_item_reusing_a_v1_id_is_found():
 
 def test_same_with_a_changed_statement_is_found():
     def mutate(raw):
-        item(raw, "identify.3")["statement"] = "Community leaders help read the data."
+        item(raw, "improve.3")["statement"] = "Patients and staff design new pathways together."
 
     out = lineage_problems(mutate)
-    assert any("identify.3.statement: kind same, but differs from version 1" in p for p in out)
+    assert any("improve.3.statement: kind same, but differs from version 1" in p for p in out)
 
 
 def test_kept_id_must_exist_in_v1():
