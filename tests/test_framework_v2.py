@@ -517,3 +517,100 @@ def test_yaml_error_names_the_line(tmp_path: Path):
     path.write_text("id: engagement-cycle\nversion: 2\nformat: 2\ndimensions: [\n", "utf-8")
     with pytest.raises(FrameworkError, match=r"bad\.yaml:\d+: the framework is not valid YAML"):
         load_framework(path)
+
+
+# --- the docs agree with the bank -----------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+FLAGGED = [
+    "vision.2",
+    "vision.3",
+    "strategy.1",
+    "strategy.4",
+    "strategy.5",
+    "roles.2",
+    "roles.3",
+    "roles.5",
+    "governance.1",
+    "governance.2",
+    "governance.3",
+    "governance.5",
+    "insight.1",
+    "insight.2",
+    "insight.3",
+    "insight.4",
+    "insight.5",
+    "structures.1",
+    "structures.2",
+    "relationships.1",
+    "relationships.3",
+    "relationships.4",
+    "resources.1",
+    "resources.2",
+    "resources.3",
+    "resources.4",
+    "staff-support.1",
+    "staff-support.3",
+    "public-support.1",
+    "public-support.3",
+    "public-support.4",
+    "public-support.5",
+    "identify.2",
+    "identify.4",
+    "develop.2",
+    "develop.3",
+    "develop.5",
+    "improve.2",
+    "improve.3",
+    "procure.3",
+    "procure.4",
+    "monitor.2",
+]
+
+
+def expected_tables() -> list[str]:
+    """The tables docs/question-bank.md shows, worked out from the bank."""
+    rows = ["| dimension | items | same | reworded | merged | new |", "|---|---|---|---|---|---|"]
+    for d in V2.dimensions:
+        k = Counter(i.lineage.kind for i in d.items)
+        rows.append(
+            f"| {d.title} (`{d.id}`) | {len(d.items)} | {k['same']} | {k['reworded']} "
+            f"| {k['merged']} | {k['new']} |"
+        )
+    k = Counter(i.lineage.kind for i in ITEMS)
+    rows.append(
+        f"| **all** | **{len(ITEMS)}** | **{k['same']}** | **{k['reworded']}** "
+        f"| **{k['merged']}** | **{k['new']}** |"
+    )
+    for attr in ("principles", "duty", "domains"):
+        for tag, label in getattr(V2, attr).items():
+            its = [i.id for i in ITEMS if tag in getattr(i, attr)]
+            rows.append(f"| {tag} | {label} | {len(its)} | {', '.join(its)} |")
+    return rows
+
+
+def test_question_bank_doc_shows_the_banks_own_figures():
+    text = (DOCS / "question-bank.md").read_text(encoding="utf-8")
+    missing = [row for row in expected_tables() if row not in text]
+    assert missing == [], "docs/question-bank.md is stale:\n" + "\n".join(missing)
+
+
+def test_question_bank_doc_shows_the_measured_reading_ease():
+    from tests.test_reading_ease import ease_mod
+
+    table = ease_mod.format_rows(ease_mod.report(), markdown=True)
+    assert table in (DOCS / "question-bank.md").read_text(encoding="utf-8")
+
+
+def test_rating_guide_answers_every_flagged_and_every_dropped_item():
+    text = (DOCS / "rating-guide.md").read_text(encoding="utf-8")
+    assert len(FLAGGED) == 42
+    for v1_id in FLAGGED:
+        assert f"\n| {v1_id} |" in text, f"no row for {v1_id}"
+    dropped = set(V1.items) - set(V2.items)
+    for v1_id in sorted(dropped):
+        assert v1_id in text, f"the guide never says what happened to {v1_id}"
+    # Every version 2 id the guide names exists, so the answers cannot go stale silently.
+    named = set(re.findall(r"\b([a-z]+(?:-[a-z]+)?\.\d+)\b", text))
+    v2_named = {n for n in named if n not in V1.items or n in V2.items}
+    assert v2_named <= set(V2.items), sorted(v2_named - set(V2.items))
