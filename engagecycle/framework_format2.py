@@ -289,6 +289,8 @@ def _tags(
     if not isinstance(value, list) or (required and not value):
         problems.append(Problem(src, f"{iid}.{key}", f"must be {need}", value, need))
         return ()
+    if not allowed:
+        return ()  # the list itself is broken and already reported: one message, not 75
     good = [v for v in value if v in allowed and not isinstance(v, bool)]
     if len(good) != len(value):
         bad = next(v for v in value if v not in good)

@@ -384,6 +384,14 @@ MALFORMED = {
         lambda raw: raw["retired"][0].pop("reason"),
         "retired vision.3.reason: must be non-empty text",
     ),
+    "misspelt dimension field": (
+        lambda raw: raw["dimensions"][0].update(purpse="Typo."),
+        "dimension vision.purpse: unknown field (allowed: id, items, kind, purpose, short, title)",
+    ),
+    "principles missing": (
+        _set(["principles"], _DELETE),
+        "v2-broken.yaml: principles: must be a non-empty mapping of tag to label (found nothing)",
+    ),
     "misspelt top-level field": (
         _set(["retire"], []),
         "v2-broken.yaml: retire: unknown field (allowed: dimensions, domains, duty, format",
@@ -412,6 +420,11 @@ def test_malformed_variant_is_refused_with_its_message(case):
     text = broken(mutate)
     assert text.startswith("the framework file v2-broken.yaml is invalid:")
     assert message in text, text
+
+
+def test_a_broken_tag_list_is_reported_once_not_per_item():
+    text = broken(_set(["principles"], _DELETE))
+    assert text.count("\n  ") == 1, text
 
 
 def test_every_fault_in_one_file_is_reported_at_once():
