@@ -2,19 +2,55 @@
 
 The question bank lives in YAML so that it can be reviewed by engagement leads who do not
 read Python, and versioned: every assessment records the framework id and version it was
-answered against, and item ids never change meaning once released.
+answered against, and item ids never change meaning once released. Every packaged version stays
+loadable, so an old assessment is always scored against the bank it was answered with.
+
+Two file formats exist. Format 1 (version 1) has level texts only. Format 2 (version 2 on) adds
+what a board, a regulator or next year's team needs to trust an answer: what to count, the
+evidence for each level, tags to the duty to involve and the national principles, and the
+lineage of each item, so year on year compares only what means the same.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import FrameworkError, Problem
+from .framework_format2 import (
+    DIMENSION_KEYS,
+    ITEM_ID,
+    Header,
+    Lineage,
+    Scale,
+    ScaleLevel,
+    is_int,
+    parse_header,
+    parse_item,
+    text,
+    unknown_keys,
+)
 from .levels import LEVELS
 from .yamlio import YamlSyntaxError, load_plain
+
+__all__ = [
+    "DIMENSION_IDS",
+    "HANDOVER_FROM",
+    "HUB_IDS",
+    "PACKAGED",
+    "RETURNS_FROM",
+    "STAGE_IDS",
+    "Dimension",
+    "Framework",
+    "Item",
+    "Lineage",
+    "Scale",
+    "ScaleLevel",
+    "load_framework",
+    "packaged_versions",
+    "parse_framework",
+]
 
 HUB_IDS: tuple[str, ...] = (
     "vision",
@@ -38,8 +74,16 @@ HANDOVER_FROM: dict[str, str] = {
     "procure": "improve",
     "monitor": "procure",
 }
-DEFAULT_PATH = Path(__file__).parent / "frameworks" / "engagement-cycle.yaml"
-_ITEM_ID = re.compile(r"^([a-z-]+)\.([1-9][0-9]*)$")
+# The backward flows the cycle allows (stage -> stages it may receive from out of order):
+# monitoring findings go back into redesign, and redesign can send questions back to the plans.
+RETURNS_FROM: dict[str, tuple[str, ...]] = {"improve": ("monitor",), "develop": ("improve",)}
+FRAMEWORK_ID = "engagement-cycle"
+FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+# Every released version, so that old assessments always find the bank they were answered with.
+PACKAGED: dict[int, str] = {1: "engagement-cycle.yaml", 2: "engagement-cycle-v2.yaml"}
+DEFAULT_VERSION = 1  # what `load_framework()` returns; new assessments move to 2 separately
+DEFAULT_PATH = FRAMEWORK_DIR / PACKAGED[DEFAULT_VERSION]
+FORMATS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -49,9 +93,17 @@ class Item:
     number: int
     statement: str
     help: str
-    levels: dict[int, str]
+    levels: dict[int, str]  # level -> what it looks like
     weight: float = 1.0
     handover_from: str | None = None
+    # Format 2 only (empty or None in format 1):
+    count: str = ""  # what the shares in the level texts are counted over
+    evidence: dict[int, str] = field(default_factory=dict)  # level -> what would show it
+    principles: tuple[int, ...] = ()
+    duty: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    lineage: Lineage | None = None
+    returns_from: str | None = None  # a backward flow this item checks (see RETURNS_FROM)
 
 
 @dataclass(frozen=True)
@@ -72,6 +124,14 @@ class Framework:
     levels: dict[int, str]
     dimensions: tuple[Dimension, ...]
     source: str = ""
+    format: int = 1
+    scale: Scale | None = None
+    principles: dict[int, str] = field(default_factory=dict)
+    duty: dict[str, str] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # term -> plain meaning
+    retired: dict[str, str] = field(default_factory=dict)  # previous-version id -> reason
+    previous_version: int | None = None
     items: dict[str, Item] = field(init=False, repr=False)
     by_id: dict[str, Dimension] = field(init=False, repr=False)
 
@@ -95,14 +155,6 @@ class Framework:
         return {i.dimension: i for i in self.items.values() if i.handover_from}
 
 
-def _text(raw: dict, key: str, where: str, problems: list[Problem], src: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(src, f"{where}.{key}", "must be non-empty text", value, "text"))
-        return ""
-    return value.strip()
-
-
 def parse_framework(raw: object, source: str = "<framework>") -> Framework:
     """Build a Framework from parsed YAML, raising FrameworkError listing every problem."""
     problems: list[Problem] = []
@@ -110,11 +162,19 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
         raise FrameworkError(f"{source}: the framework file must be a mapping")
     fw_id = raw.get("id")
     version = raw.get("version")
+    fmt = raw.get("format", 1)
     if not isinstance(fw_id, str) or not fw_id:
         problems.append(Problem(source, "id", "framework id missing", fw_id, "text"))
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not is_int(version) or version < 1:
         problems.append(Problem(source, "version", "bad version", version, "a whole number >= 1"))
-    levels = raw.get("levels") or LEVELS
+    if not is_int(fmt) or fmt not in FORMATS:
+        problems.append(Problem(source, "format", "unknown file format", fmt, "1 or 2"))
+        fmt = 1
+    head = parse_header(raw, version, source, problems) if fmt == 2 else Header()
+    if head.scale:
+        levels = {n: s.name for n, s in head.scale.levels.items()}
+    else:
+        levels = raw.get("levels") or LEVELS
     dims_raw = raw.get("dimensions")
     if not isinstance(dims_raw, list):
         problems.append(Problem(source, "dimensions", "must be a list", dims_raw, "a list"))
@@ -136,6 +196,8 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
             problems.append(
                 Problem(source, where, "unknown dimension id", did, ", ".join(DIMENSION_IDS))
             )
+        if fmt == 2:
+            unknown_keys(d, DIMENSION_KEYS, where, source, problems)
         kind = d.get("kind")
         expected_kind = "hub" if did in HUB_IDS else "stage"
         if kind != expected_kind:
@@ -150,7 +212,7 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
                 problems.append(Problem(source, f"{where}.items[{j}]", "must be a mapping", it))
                 continue
             iid = it.get("id")
-            m = _ITEM_ID.match(iid) if isinstance(iid, str) else None
+            m = ITEM_ID.match(iid) if isinstance(iid, str) else None
             if not m or m.group(1) != did:
                 problems.append(
                     Problem(source, f"{where}.items[{j}].id", "bad item id", iid, f"{did}.<n>")
@@ -159,12 +221,10 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
             if iid in seen_items:
                 problems.append(Problem(source, iid, "duplicate item id", iid))
             seen_items.add(iid)
-            lv = it.get("levels") or {}
-            if not isinstance(lv, dict) or not all(k in lv for k in (0, 2, 4)):
-                problems.append(
-                    Problem(source, f"{iid}.levels", "must describe at least levels 0, 2 and 4", lv)
-                )
-                lv = {}
+            if fmt == 2:
+                texts, extra = parse_item(it, iid, head, source, problems)
+            else:
+                texts, extra = _levels_1(it, iid, source, problems), {}
             weight = it.get("weight", 1)
             if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
                 problems.append(Problem(source, f"{iid}.weight", "bad weight", weight, "> 0"))
@@ -175,16 +235,26 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
                 problems.append(
                     Problem(source, f"{iid}.handover_from", "bad hand-over", hf, allowed)
                 )
+            rf = it.get("returns_from")
+            if rf is not None and (rf not in RETURNS_FROM.get(did, ()) or hf is not None):
+                allowed = ", ".join(RETURNS_FROM.get(did, ())) or "none in this dimension"
+                if hf is not None:
+                    allowed += " (and no handover_from on the same item)"
+                problems.append(
+                    Problem(source, f"{iid}.returns_from", "bad backward flow", rf, allowed)
+                )
             items.append(
                 Item(
                     id=iid,
                     dimension=did,
                     number=int(m.group(2)),
-                    statement=_text(it, "statement", iid, problems, source),
+                    statement=text(it, "statement", iid, problems, source),
                     help=str(it.get("help") or "").strip(),
-                    levels={int(k): str(v).strip() for k, v in lv.items()},
+                    levels=texts,
                     weight=float(weight),
                     handover_from=hf,
+                    returns_from=rf,
+                    **extra,
                 )
             )
         if did in HANDOVER_FROM:
@@ -197,7 +267,7 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
             Dimension(
                 id=str(did),
                 kind=str(kind),
-                title=_text(d, "title", where, problems, source),
+                title=text(d, "title", where, problems, source),
                 short=str(d.get("short") or d.get("title") or did),
                 purpose=str(d.get("purpose") or "").strip(),
                 items=tuple(items),
@@ -208,10 +278,7 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
         problems.append(
             Problem(source, "dimensions", "contract dimensions missing", ", ".join(missing))
         )
-    if problems:
-        raise FrameworkError(
-            f"the framework file {source} is invalid:\n" + "\n".join(f"  {p}" for p in problems)
-        )
+    _raise_if(problems, source)
     order = {d: n for n, d in enumerate(DIMENSION_IDS)}
     dims.sort(key=lambda d: order[d.id])
     return Framework(
@@ -221,11 +288,55 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
         levels={int(k): str(v) for k, v in dict(levels).items()},
         dimensions=tuple(dims),
         source=source,
+        format=fmt,
+        scale=head.scale,
+        principles=head.principles,
+        duty=head.duty,
+        domains=head.domains,
+        glossary=head.glossary,
+        retired=head.retired,
+        previous_version=head.previous_version,
     )
 
 
-def load_framework(path: str | Path | None = None) -> Framework:
-    """Load and validate a framework file (the packaged one by default; cached)."""
+def _levels_1(it: dict, iid: str, source: str, problems: list[Problem]) -> dict[int, str]:
+    """Format 1 levels: plain texts, at least 0, 2 and 4 described."""
+    lv = it.get("levels") or {}
+    if not isinstance(lv, dict) or not all(k in lv for k in (0, 2, 4)):
+        problems.append(
+            Problem(source, f"{iid}.levels", "must describe at least levels 0, 2 and 4", lv)
+        )
+        return {}
+    return {int(k): str(v).strip() for k, v in lv.items()}
+
+
+def _raise_if(problems: list[Problem], source: str) -> None:
+    if problems:
+        raise FrameworkError(
+            f"the framework file {source} is invalid:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+def packaged_versions() -> tuple[int, ...]:
+    """Every framework version shipped with the package, oldest first."""
+    return tuple(sorted(PACKAGED))
+
+
+def load_framework(path: str | Path | None = None, *, version: int | None = None) -> Framework:
+    """Load and validate a framework file (cached).
+
+    With neither argument: the default packaged version. With `version`: that packaged
+    version. With `path`: that file. A format 2 file whose previous version is packaged under
+    the same id also has its lineage checked against it, so a broken map fails at load time
+    rather than in a board's year-on-year figures.
+    """
+    if path is not None and version is not None:
+        raise ValueError("give either a path or a packaged version, not both")
+    if version is not None:
+        if version not in PACKAGED:
+            known = ", ".join(str(v) for v in packaged_versions())
+            raise FrameworkError(f"no packaged framework version {version} (known: {known})")
+        return _load_cached(str(FRAMEWORK_DIR / PACKAGED[version]))
     return _load_cached(str(Path(path).resolve()) if path else str(DEFAULT_PATH))
 
 
@@ -237,4 +348,9 @@ def _load_cached(path: str) -> Framework:
         raise FrameworkError(f"framework file not found: {path}") from None
     except YamlSyntaxError as exc:
         raise FrameworkError(f"{path}:{exc.line}: the framework is not valid YAML: {exc}") from None
-    return parse_framework(raw, path)
+    fw = parse_framework(raw, path)
+    if fw.previous_version in PACKAGED and fw.id == FRAMEWORK_ID:
+        from .lineage import check_lineage  # lineage reads Framework objects: import late
+
+        _raise_if(check_lineage(fw, load_framework(version=fw.previous_version)), path)
+    return fw
