@@ -14,9 +14,9 @@ from pathlib import Path
 from . import __version__
 from .assessment import ORG_TYPES, carry_forward, normalise_code, normalise_period, period_start
 from .errors import EngageError, ValidationFailed
+from .files import write_public_text
 from .framework import load_framework
 from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
-from .yamlio import atomic_write_text
 
 # Modules that expose `register(subparsers, common)`; each adds its own commands.
 EXTENSIONS: list[str] = [
@@ -206,10 +206,16 @@ def cmd_score(args: argparse.Namespace) -> int:
             )
     table = score_table(chosen, store.framework)
     if args.format == "csv":
+        import pandas as pd
+
         from .spreadsheet.safe import neutralise
 
-        text_cols = table.select_dtypes(include="object").columns
-        safe = table.assign(**{c: table[c].map(neutralise) for c in text_cols})
+        text_cols = [
+            c
+            for c in table.columns
+            if table[c].dtype == object or pd.api.types.is_string_dtype(table[c].dtype)
+        ]
+        safe = table.assign(**{c: table[c].astype(object).map(neutralise) for c in text_cols})
         text = safe.to_csv(index=False, float_format="%.4f")
     elif args.format == "json":
         text = table.to_json(orient="records", indent=1, double_precision=4) + "\n"
@@ -218,7 +224,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         text = score_summary(table, store.framework, period)
     if args.output:
-        atomic_write_text(args.output, text, backup=False)
+        write_public_text(args.output, text)
         print(f"wrote {len(table)} rows to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

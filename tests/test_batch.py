@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pytest
 from engagecycle.assessment import Assessment
 from engagecycle.benchmark import peer_table, year_on_year
 from engagecycle.errors import EngageError
+from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
 from engagecycle.reports import batch, cache, index
 from engagecycle.reports.data import score_folder
@@ -38,6 +40,11 @@ EVIL_NAME = '=HYPERLINK("http://x","<b>click</b>")'
 EVIL_ACTION = "@SUM(1+1) <script>alert(1)</script>"
 CHOSEN = ["X01", "X02", "X03", "X05"]
 BROKEN = "X03"
+# Evidence markers: X05 and X04 do not share their evidence (X05 is reported, X04 is not);
+# X02 shares, which shows the scan below would find a marker if one were written anywhere.
+SECRET_OWN = "ZQX-private-evidence-of-X05"
+SECRET_OTHER = "ZQX-private-evidence-of-X04"
+SHARED = "ZQX-shared-evidence-of-X02"
 
 
 def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -77,6 +84,17 @@ def work(tmp_path_factory) -> Path:
     x01 = store.find("X01", "2024/25")
     x01.add_action("monitor", EVIL_ACTION, "=owner", date(2025, 9, 30), "open")
     store.save(x01)
+    for code, item, text in (
+        ("X05", "monitor.1", SECRET_OWN),
+        ("X04", "monitor.2", SECRET_OTHER),
+        ("X02", "monitor.3", SHARED),
+    ):
+        a = store.find(code, "2024/25")
+        assert a.share_evidence == (code == "X02")
+        a.set_level(item, 4)  # rated 4: exactly what the dimension page quotes as good practice
+        a.set_evidence(item, f"{text}: minutes of the quality committee.")
+        store.save(a)
+    (root / "tmp").mkdir()  # the batch's temporary folder, so the test can see it emptied
     return root
 
 
@@ -93,7 +111,7 @@ def first_run(work) -> subprocess.CompletedProcess:
         "--dimensions",
         "monitor",
         cwd=work,
-        env={batch.BREAK_ENV: BROKEN},
+        env={batch.BREAK_ENV: BROKEN, "TMPDIR": str(work / "tmp")},
     )
 
 
@@ -138,6 +156,68 @@ def test_failures_are_isolated_recorded_and_exit_1(first_run, period_dir, manife
     assert out.strip().splitlines()[-1] == f"Index: {period_dir / 'index.html'}"
     # progress went to stderr as plain lines (not a terminal)
     assert re.search(r"^\[\d+/6\] X01 ok \d+\.\d s$", first_run.stderr, re.M)
+
+
+@pytest.mark.notebook
+def test_nothing_private_or_pickled_is_left_under_the_output_folder(work, first_run, period_dir):
+    out = work / "outputs"
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert {p.relative_to(period_dir).as_posix() for p in files} >= {
+        "index.html",
+        "overview.html",
+        "dimensions/monitor.html",
+        "reports/X05.html",
+    }
+    holding: dict[str, list[str]] = {SECRET_OWN: [], SECRET_OTHER: [], SHARED: []}
+    for p in files:
+        data = p.read_bytes()
+        assert not p.name.endswith((".pkl", ".pickle")) and not data.startswith(b"\x80"), p
+        for marker in holding:
+            if marker.encode() in data:
+                holding[marker].append(p.relative_to(out).as_posix())
+    # only X05's own report quotes X05's evidence; X04's is nowhere
+    assert holding[SECRET_OWN] == ["2024-25/reports/X05.html"]
+    assert holding[SECRET_OTHER] == []
+    # evidence X02 agreed to share is quoted on the dimension page: the scan does find text
+    assert "2024-25/dimensions/monitor.html" in holding[SHARED]
+    # every published file has the same permissions (issue 9, point 7), xlsx included
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in files}
+    assert set(modes.values()) == {public_mode()}, modes
+    # the working files went to a private temporary folder that is gone after the run
+    assert list((work / "tmp").iterdir()) == []
+    assert not (out / ".cache").exists()
+
+
+@pytest.mark.notebook
+def test_working_files_are_removed_when_a_batch_fails(work, tmp_path, monkeypatch):
+    seen = []
+    real_write = batch._score
+
+    def score_then_fail(plan, bundle):
+        real_write(plan, bundle)
+        seen.append((bundle, bundle.parent.stat().st_mode & 0o777, bundle.read_bytes()[:1]))
+        raise RuntimeError("stopped on purpose")
+
+    monkeypatch.setattr(batch, "_score", score_then_fail)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    legacy = tmp_path / "out" / ".cache" / "assessments-0123456789ab.pkl"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"\x80\x05 an old pickled cache")
+    options = batch.BatchOptions(
+        assessments=work / "assessments",
+        out=tmp_path / "out",
+        workers=1,
+        overview=False,
+        organisations=["X01"],
+    )
+    with pytest.raises(RuntimeError, match="on purpose"):
+        batch.run_batch(options, bar=False, log=lambda _: None)
+    ((bundle, mode, first),) = seen
+    assert bundle.is_relative_to(tmp_path) and not bundle.is_relative_to(tmp_path / "out")
+    assert mode == 0o700 and first == b"{"  # private, and JSON rather than a pickle
+    assert not bundle.parent.exists()
+    # nothing is left under the output folder, not even the old versions' pickled cache
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
 
 
 @pytest.mark.notebook
@@ -471,7 +551,7 @@ def test_cached_load_equals_store_load(tmp_path, monkeypatch):
     folder = _folder_with_problems(tmp_path)
     monkeypatch.chdir(tmp_path)
     expected = _summary(Store(folder).load_all())
-    path = tmp_path / "cache.pkl"
+    path = tmp_path / "cache.json"
     assert _summary(cache.load_folder(folder, cache_path=path)) == expected  # cold
     reads = []
     real = cache.read_file
@@ -482,7 +562,7 @@ def test_cached_load_equals_store_load(tmp_path, monkeypatch):
 
 def test_cache_notices_edits_and_survives_corruption(tmp_path, monkeypatch):
     folder = _folder_with_problems(tmp_path)
-    path = tmp_path / "cache.pkl"
+    path = tmp_path / "cache.json"
     cache.load_folder(folder, cache_path=path)
     store = Store(folder)
     a = store.find("X02", "2024/25")
@@ -491,5 +571,5 @@ def test_cache_notices_edits_and_survives_corruption(tmp_path, monkeypatch):
     fresh = {x.key: x.stamp for x in store.load_all().assessments}
     cached = {x.key: x.stamp for x in cache.load_folder(folder, cache_path=path).assessments}
     assert cached == fresh
-    path.write_bytes(b"not a pickle")
+    path.write_bytes(b"\x80\x05 not JSON")
     assert {x.key for x in cache.load_folder(folder, cache_path=path).assessments} == set(fresh)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from engagecycle.errors import EngageError
+from engagecycle.files import public_mode
 from engagecycle.reports import export
 from engagecycle.reports.export import external_references
 from engagecycle.reports.notebook import prepare
@@ -302,6 +303,8 @@ def test_pdf_export(tmp_path):
     pdf = tmp_path / "X02-2024-25.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert pdf.stat().st_size > 20_000
+    html = tmp_path / "X02-2024-25.html"
+    assert pdf.stat().st_mode & 0o777 == html.stat().st_mode & 0o777 == public_mode()
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):

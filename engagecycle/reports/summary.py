@@ -23,10 +23,10 @@ import pandas as pd
 
 from ..assessment import Assessment, period_start
 from ..benchmark import MIN_PEERS, REAL_CHANGE, TOLERANCE, action_plan
+from ..files import write_public_text
 from ..framework import Framework
 from ..scoring import SCORE_COLUMNS
 from ..spreadsheet.safe import neutralise, put, save_workbook
-from ..yamlio import atomic_write_text
 
 PEER_COLUMNS = [
     "peer_n",
@@ -339,8 +339,7 @@ def summary_csv(table: pd.DataFrame) -> str:
 
 
 def write_summary_csv(table: pd.DataFrame, path: Path) -> Path:
-    atomic_write_text(path, summary_csv(table), backup=False)
-    return Path(path)
+    return write_public_text(path, summary_csv(table))
 
 
 def _cell_value(value):
