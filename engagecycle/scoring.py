@@ -285,7 +285,9 @@ def score_table(
     table = table.merge(targets, on=["organisation", "period", "dimension"], how="left")
     table["percent"] = table["score"] / 4 * 100
     table["level"] = bands(table["score"])
-    table["low_evidence"] = table["completeness"].lt(LOW_EVIDENCE_BELOW) & table["applicable"].gt(0)
+    # Low evidence warns that a score rests on few answers; with no score there is nothing to
+    # doubt, so "no score" is shown instead (never both).
+    table["low_evidence"] = table["completeness"].lt(LOW_EVIDENCE_BELOW) & table["answered"].gt(0)
     order = {d: n for n, d in enumerate([d.id for d in framework.dimensions] + list(AGGREGATES))}
     table["_o"] = table["dimension"].map(order)
     table["_p"] = table["period"].str[:4].astype(int) if len(table) else 0
