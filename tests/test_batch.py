@@ -262,6 +262,16 @@ def test_summary_csv_agrees_with_score_command(work, period_dir):
         assert {k: a[k] for k in SCORE_COLUMNS} == {k: neutralise(v) for k, v in b.items()}
     names = {r["organisation"]: r["name"] for r in ours}
     assert names["X02"] == "'" + EVIL_NAME
+    # the index counts the same unconfirmed answers as the summary (issue 9, point 3)
+    index_html = (period_dir / "index.html").read_text()
+    for code in CHOSEN:
+        n = next(
+            int(r["unconfirmed"])
+            for r in ours
+            if r["organisation"] == code and r["dimension"] == "overall"
+        )
+        row = index_html.split(f"<strong>{code}</strong>")[1].split("</tr>")[0]
+        assert f'<td class="num">{n}' in row
 
 
 @pytest.mark.notebook
@@ -446,6 +456,12 @@ def test_index_escapes_everything_and_counts():
     manifest["pages"][0]["info"]["completeness"] = 0.3
     low = index.index_html(manifest)
     assert "30% *</td>" in low and "* low evidence" in low
+    # issue 9, point 3: unconfirmed carried-over answers are counted per organisation
+    assert "Not confirmed</th>" in html and '<td class="num">0</td>' in html
+    manifest["pages"][0]["info"].update(unconfirmed=6, answers=60)
+    counted = index.index_html(manifest)
+    assert '<td class="num">6 <span class="muted">(10%)</span></td>' in counted
+    assert "6 in all" in counted
     failure = index.failure_html(manifest["pages"][1], "2024/25")
     assert "<img" not in failure and "cell 3" in failure
 
@@ -464,14 +480,22 @@ def _random_scores(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, object]:
             if rng.random() < 0.2:
                 continue
             responses = {}
+            # some assessments are sparse or mostly copied, so coverage falls either side of
+            # the like-for-like minimum
+            skip = rng.choice([0.15, 0.15, 0.5, 0.7])
+            copied = rng.choice([0.0, 0.1, 0.6])
             for item in fw.items:
                 roll = rng.random()
-                if roll < 0.15:
+                if roll < skip:
                     continue
                 level = (
-                    rng.choice([0, 1, 2, 2, 3, 4]) if roll > 0.3 else rng.choice(["n/a", "unknown"])
+                    rng.choice([0, 1, 2, 2, 3, 4])
+                    if roll > skip + 0.15
+                    else rng.choice(["n/a", "unknown"])
                 )
                 responses[item] = {"level": level}
+                if rng.random() < copied:
+                    responses[item]["carried_over"] = True
             docs.append(
                 Assessment(
                     {
@@ -511,7 +535,7 @@ def test_peer_columns_equal_peer_table(seed, group):
                 np.testing.assert_array_equal(mine[c].to_numpy(float), ref[c].to_numpy(float))
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(12))
 def test_change_columns_equal_year_on_year(seed):
     _, items, fw = _random_scores(100 + seed)
     for period in sorted(items["period"].unique()):
@@ -523,7 +547,7 @@ def test_change_columns_equal_year_on_year(seed):
             assert list(mine["direction"]) == list(ref["direction"])
             assert list(mine["previous_period"]) == list(ref["previous_period"])
             assert list(mine["items_compared"]) == list(ref["items_compared"])
-            for c in ["score_then", "score_now", "change"]:
+            for c in ["coverage", "score_then", "score_now", "change"]:
                 np.testing.assert_allclose(mine[c], ref[c], rtol=0, atol=1e-12)
 
 

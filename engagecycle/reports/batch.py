@@ -630,6 +630,8 @@ def _org_info(scores, period: str) -> dict[str, dict]:
             "score": score,
             "level": str(r.level),
             "completeness": completeness,
+            "answers": int(r.items) - int(r.unanswered),
+            "unconfirmed": int(r.unconfirmed),
         }
     return info
 
