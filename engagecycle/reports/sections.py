@@ -313,13 +313,13 @@ def wheel(d: ReportData, framework: Framework) -> str:
     low = [r for r in d.peer.itertuples() if r.dimension in framework.by_id and r.low_evidence]
     note = ""
     if low:
-        names = _join([esc(_title(framework, r.dimension)) for r in low])
+        names = _join([esc(_short(framework, r.dimension)) for r in low])
         note = (
-            f'<p class="note">Low evidence (fewer than half the items answered): {names}. '
-            "These are hatched in the wheel; read their scores with care.</p>"
+            f'<p class="note">Low evidence on {plural(len(low), "dimension")} (fewer than half '
+            f"the items answered), hatched in the wheel: {names}. Read those scores with care.</p>"
         )
     return (
-        "<section><h2>The cycle at a glance</h2>"
+        "<section class='wheel-section'><h2>The cycle at a glance</h2>"
         "<p>The ten hub elements that make engagement routine sit in the centre; the five "
         "stages of commissioning run clockwise around them. Darker means more mature.</p>"
         + figure_html(fig, "Maturity of each hub element and stage.")
