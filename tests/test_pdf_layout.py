@@ -98,7 +98,7 @@ def check_layout(pdf: Path, html: str, tmp: Path) -> list[list[str]]:
     return pages
 
 
-@pytest.mark.parametrize("org", ["X05", "X08"])
+@pytest.mark.parametrize("org", ["X05", "X08", "X13"])
 def test_demo_report_pdf_is_laid_out_for_a4(org, tmp_path):
     result = render_report(
         org, "2024/25", tmp_path, assessments=REPO / "assessments", pdf=True, as_of="2025-06-01"
