@@ -21,12 +21,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from engagecycle import charts
 from engagecycle.assessment import Assessment
 from engagecycle.benchmark import peer_table, year_on_year
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
-from engagecycle.reports import batch, cache, index
+from engagecycle.levels import band_index
+from engagecycle.reports import batch, cache, index, summary_book
 from engagecycle.reports.data import score_folder
 from engagecycle.reports.render import REPO, notebook_path
 from engagecycle.reports.summary import SUMMARY_COLUMNS, change_columns, peer_columns
@@ -292,20 +294,98 @@ def test_summary_peer_and_change_columns_match_the_report_figures(work, period_d
 @pytest.mark.notebook
 def test_summary_xlsx_has_every_row_and_neutralised_actions(period_dir):
     wb = openpyxl.load_workbook(period_dir / "summary.xlsx")
-    assert wb.sheetnames == ["Summary", "Actions", "About"]
-    rows = list(wb["Summary"].iter_rows(values_only=True))
+    assert wb.sheetnames == ["Scores", "Levels", "Answered", "Changes", "Actions", "Data", "About"]
+    head = summary_book.HEADER_ROW
+    rows = list(wb["Data"].iter_rows(min_row=head, values_only=True))
     assert list(rows[0]) == SUMMARY_COLUMNS and len(rows) == 1 + len(CHOSEN) * 18
     acts = wb["Actions"]
-    header = [c.value for c in acts[1]]
-    hits = [r for r in acts.iter_rows(min_row=2) if r[header.index("action")].value == EVIL_ACTION]
+    header = [c.value for c in acts[head]]
+    hits = [
+        r
+        for r in acts.iter_rows(min_row=head + 1)
+        if r[header.index("Action")].value == EVIL_ACTION
+    ]
     assert len(hits) == 1
-    cell = hits[0][header.index("action")]
+    cell = hits[0][header.index("Action")]
     assert cell.data_type == "s" and cell.quotePrefix  # stored as text, shown as text
-    assert hits[0][header.index("owner")].quotePrefix
-    codes = {r[0].value for r in acts.iter_rows(min_row=2)}
+    assert hits[0][header.index("Owner")].quotePrefix
+    codes = {r[0].value for r in acts.iter_rows(min_row=head + 1)}
     assert codes <= set(CHOSEN) and "X01" in codes
-    name_cell = next(r for r in wb["Summary"].iter_rows(min_row=2) if r[0].value == "X02")[1]
+    name_cell = next(r for r in wb["Scores"].iter_rows(min_row=head + 1) if r[0].value == "X02")[1]
     assert name_cell.value == EVIL_NAME and name_cell.quotePrefix
+
+
+@pytest.mark.notebook
+def test_summary_xlsx_is_what_a_programme_team_opens(work, period_dir):
+    # issue 9, point 10: a formatted organisation x dimension sheet in the report palette,
+    # levels, percentages, frozen panes and filters, changes, actions, tidy data apart
+    wb = openpyxl.load_workbook(period_dir / "summary.xlsx")
+    head = summary_book.HEADER_ROW
+    scored = score_folder(work / "assessments")
+    fw = scored.framework
+    table = pd.read_csv(period_dir / "summary.csv", keep_default_na=False)
+    for name in ("Scores", "Levels", "Answered", "Changes", "Actions", "Data"):
+        ws = wb[name]
+        assert ws.freeze_panes and int(re.sub(r"\D", "", ws.freeze_panes)) == head + 1, name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{head}:"), name
+    ws = wb["Scores"]
+    cols = [c.value for c in ws[head]]
+    assert cols[:9] == [
+        "Code",
+        "Organisation",
+        "Type",
+        "Peer group",
+        "Overall",
+        "Level",
+        "Answered",
+        "Not confirmed",
+        "Change",
+    ]
+    assert cols[9:24] == [d.short for d in fw.dimensions]
+    grid = {r[0].value: r for r in ws.iter_rows(min_row=head + 1)}
+    assert set(grid) == set(CHOSEN)
+    colours = {k: v.lstrip("#").upper() for k, v in charts.LEVEL_COLOURS.items()}
+    checked = 0
+    for code in CHOSEN:
+        mine = table[table["organisation"] == code].set_index("dimension")
+        for d, cell in zip([d.id for d in fw.dimensions], grid[code][9:24], strict=True):
+            score = mine.loc[d, "score"]
+            if score == "":
+                assert cell.value in ("no score", "all N/A")
+                continue
+            level = band_index(float(score))
+            assert cell.value == pytest.approx(float(score), abs=1e-4)  # CSV has 4 decimals
+            assert cell.number_format in ("0.0", '0.0"*"')  # shown to one decimal
+            assert cell.fill.fgColor.rgb[-6:] == colours[level]
+            assert (cell.number_format == '0.0"*"') == (mine.loc[d, "low_evidence"] == "True")
+            checked += 1
+        overall = mine.loc["overall"]
+        row = grid[code]
+        assert row[6].value == pytest.approx(float(overall["completeness"]), abs=1e-4)
+        assert row[6].number_format == "0%"
+        assert row[7].value == int(overall["unconfirmed"])
+        if overall["direction"] in ("improved", "declined", "no real change"):
+            assert row[8].value == pytest.approx(float(overall["change"]), abs=1e-4)
+        else:
+            assert row[8].value in ("too few to compare", "first assessment")
+    assert checked > 40
+    levels = {r[0].value: r for r in wb["Levels"].iter_rows(min_row=head + 1)}
+    assert any(str(c.value).endswith(("Developing", "Developing *")) for c in levels["X01"][2:])
+    answered = wb["Answered"]
+    assert all(c.number_format == "0%" for c in next(answered.iter_rows(min_row=head + 1))[2:3])
+    changes = wb["Changes"]
+    assert [c.value for c in changes[head]][:7] == [
+        "Code",
+        "Organisation",
+        "Since",
+        "Items compared",
+        "Coverage",
+        "Overall",
+        "Result",
+    ]
+    data = wb["Data"]
+    formats = {a.value: b.number_format for a, b in zip(data[head], data[head + 1], strict=True)}
+    assert formats["score"] == "0.00" and formats["completeness"] == "0%"
 
 
 @pytest.mark.notebook

@@ -13,12 +13,17 @@ import stat
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from engagecycle import cli
 from engagecycle.files import private_workdir, public_mode, write_private_json
-from engagecycle.reports.summary import write_summary_csv, write_summary_xlsx
+from engagecycle.reports.data import score_folder
+from engagecycle.reports.summary import (
+    actions_table,
+    summary_table,
+    write_summary_csv,
+    write_summary_xlsx,
+)
 from engagecycle.spreadsheet.actions import write_action_plan
 from engagecycle.spreadsheet.template import write_template
 from engagecycle.store import Store
@@ -65,9 +70,11 @@ def test_every_writer_gives_the_same_mode(folder, umask_022, monkeypatch):
     write_action_plan(_stale(out / "a.xlsx"), [a], store.framework, today=date(2025, 1, 1))
     write_action_plan(_stale(out / "a.csv"), [a], store.framework, today=date(2025, 1, 1))
     written += [out / "a.xlsx", out / "a.csv"]
-    table = pd.DataFrame({"organisation": ["T01"], "score": [1.5]})
+    scored = score_folder(folder / "assessments")
+    table = summary_table(scored.scores, scored.items, scored.framework, "2024/25")
+    actions = actions_table(scored.assessments, scored.framework, "2024/25")
     written.append(write_summary_csv(table, _stale(out / "summary.csv")))
-    written.append(write_summary_xlsx(table, pd.DataFrame(), _stale(out / "summary.xlsx")))
+    written.append(write_summary_xlsx(table, actions, _stale(out / "summary.xlsx")))
     _stale(out / "scores.csv")
     assert cli.main(["score", "--format", "csv", "--output", str(out / "scores.csv")]) == 0
     written.append(out / "scores.csv")

@@ -771,6 +771,8 @@ def _write_summary(plan: Plan, options: BatchOptions, scores, items, folder: Pat
         table,
         actions,
         folder / "summary.xlsx",
+        framework=plan.framework,
+        period=plan.period,
         about=[
             ("Period", plan.period),
             ("Made", datetime.now().isoformat(timespec="seconds")),

@@ -34,7 +34,7 @@ from ..benchmark import (
 from ..files import write_public_text
 from ..framework import Framework
 from ..scoring import SCORE_COLUMNS
-from ..spreadsheet.safe import neutralise, put, save_workbook
+from ..spreadsheet.safe import neutralise
 
 PEER_COLUMNS = [
     "peer_n",
@@ -376,64 +376,19 @@ def write_summary_csv(table: pd.DataFrame, path: Path) -> Path:
     return write_public_text(path, summary_csv(table))
 
 
-def _cell_value(value):
-    """What openpyxl can store: no NaN or pandas NA (Excel has no such number)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
-def _sheet(wb, title: str, df: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    ws = wb.create_sheet(title)
-    widths = widths or {}
-    for n, col in enumerate(df.columns, 1):
-        ws.column_dimensions[_column_letter(n)].width = widths.get(col, max(10, len(col) + 2))
-    ws.freeze_panes = "A2"
-    header = []
-    for col in df.columns:
-        c = WriteOnlyCell(ws)
-        put(c, str(col))
-        c.font = Font(bold=True)
-        header.append(c)
-    ws.append(header)
-    for row in df.itertuples(index=False, name=None):
-        cells = []
-        for value in row:
-            c = WriteOnlyCell(ws)
-            put(c, _cell_value(value))
-            cells.append(c)
-        ws.append(cells)
-
-
-def _column_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
-
-
 def write_summary_xlsx(
     table: pd.DataFrame,
     actions: pd.DataFrame,
     path: Path,
     *,
+    framework: Framework | None = None,
+    period: str = "",
     about: Sequence[tuple[str, str]] = (),
 ) -> Path:
-    """summary.xlsx: a Summary sheet (the CSV's rows), an Actions sheet and an About sheet."""
-    from openpyxl import Workbook
+    """summary.xlsx, formatted for people (see `summary_book`), with the tidy table inside."""
+    from ..framework import load_framework
+    from .summary_book import write_summary_book
 
-    wb = Workbook(write_only=True)
-    _sheet(wb, "Summary", table, {"name": 34, "title": 34})
-    _sheet(wb, "Actions", actions, {"name": 30, "action": 60, "owner": 24, "dimension_title": 30})
-    _sheet(wb, "About", pd.DataFrame(list(about), columns=["about", "value"]), {"value": 90})
-    return save_workbook(wb, path)
+    return write_summary_book(
+        table, actions, Path(path), framework or load_framework(), period=period, about=about
+    )
