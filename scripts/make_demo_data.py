@@ -523,11 +523,11 @@ COPIED_DIMENSIONS = 3  # whole dimensions an organisation with `copied_in` never
 
 # What a room records when it settles a disagreement (our words; {level} is filled in).
 AGREED: tuple[str, ...] = (
-    "Agreed {level} after discussion: the evidence shows it in some programmes, not all.",
-    "Settled on {level}: the higher ratings counted plans, the lower ones what has happened.",
-    "Agreed {level}; the lay member's view that practice lags the policy was accepted.",
-    "Agreed {level} once the minutes were checked: it is done, but not yet routinely.",
-    "Kept at {level}: the room agreed to revisit it when the survey results arrive.",
+    "{level} after discussion: the evidence shows it in some programmes, not all.",
+    "{level}: the higher ratings counted plans, the lower ones what has happened.",
+    "{level}; the lay member's view that practice lags the policy was accepted.",
+    "{level} once the minutes were checked: it is done, but not yet routinely.",
+    "{level} for now, to revisit when the survey results arrive.",
 )
 
 
@@ -788,8 +788,11 @@ def _record_agreements(rng: random.Random, a: Assessment, framework: Framework) 
         disputed = r.flag or (r.spread is not None and r.spread >= 2)
         if disputed and rng.random() < P_AGREED:
             value = r.value
-            level = LEVELS[_clamp(value)] if value is not None else "don't know"
-            a.set_agreed(iid, rng.choice(AGREED).format(level=level.lower()))
+            if value is None:
+                level = "Left as don't know"
+            else:
+                level = f"{LEVELS[_clamp(value)]} ({_clamp(value)})"
+            a.set_agreed(iid, rng.choice(AGREED).format(level=level))
 
 
 def _copy_unreviewed(

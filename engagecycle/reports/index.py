@@ -48,6 +48,16 @@ def _page(title: str, body: str, footer: str) -> str:
     )
 
 
+def _uk_date(stamp: str) -> str:
+    """'2026-12-03T10:00:00' -> '3 December 2026' (the form a reader in the UK expects)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(stamp)[:10]).strftime("%-d %B %Y")
+    except ValueError:
+        return str(stamp)
+
+
 def _level(score, level: str) -> str:
     if score is None or level in (None, ""):
         return '<span class="level level-none">No score</span>'
@@ -108,7 +118,7 @@ def index_html(manifest: dict) -> str:
         '<p class="kicker">Engagement Cycle self-assessment</p>',
         f"<h1>Reports for {e(period)}</h1>",
         f'<p class="meta">{ok} of {len(reports)} organisation reports produced on '
-        f"{e(manifest.get('created', '')[:10])}; peers: {e(peers)}.</p>",
+        f"{e(_uk_date(manifest.get('created', '')))}; peers: {e(peers)}.</p>",
         "</header>",
     ]
     problems = problem_lines(manifest)
