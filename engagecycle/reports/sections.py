@@ -738,7 +738,7 @@ def evidence_section(d: ReportData, framework: Framework) -> str:
         for r in hl.itertuples():
             parts.append(
                 f"<blockquote>{esc(r.evidence)}<span class='who'>{esc(r.item)} · "
-                f"{esc(r.statement)} · level {num(r.value)}</span></blockquote>"
+                f"{esc(r.statement)} · rated {float(r.value):g} ({esc(r.level)})</span></blockquote>"
             )
     else:
         parts.append("<p>No evidence was recorded for any answered item.</p>")
