@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             folder = tmp / "assessments"
             n, seconds = timed(write_assessments, folder, size, pool)
             print(f"\n{n:,} assessment files written in {seconds:.1f} s")
-            for name, value in measure(folder, tmp / "cache.pkl").items():
+            for name, value in measure(folder, tmp / "cache.json").items():
                 if name != "assessments":
                     print(f"  {name:<46} {value:8.2f} s")
         finally:

@@ -249,6 +249,19 @@ class Assessment:
         entry = (self.doc.get("dimensions") or {}).get(dim_id) or {}
         return bool(entry.get("carried_over", False))
 
+    def is_blank(self) -> bool:
+        """Nothing recorded yet: no answer, target, note or action.
+
+        An item id listed with nothing after it (as `engagecycle new` lists them all) is not
+        an answer.
+        """
+        doc = self.doc
+        return not (
+            any((doc.get("responses") or {}).values())
+            or doc.get("dimensions")
+            or doc.get("actions")
+        )
+
     def unconfirmed(self, dim_id: str | None = None) -> list[str]:
         """Item ids whose answers were carried over from last year and never confirmed."""
         return [
@@ -467,6 +480,40 @@ def new_document(
     doc["dimensions"] = CommentedMap()
     doc["actions"] = CommentedSeq()
     return doc
+
+
+def list_items(assessment: Assessment, framework: Framework) -> None:
+    """Give a new assessment the listing of every item id (see `item_listing`).
+
+    For files people fill in with a text editor (`engagecycle new`); the form and the
+    workbook import do not need it. Answers already present are kept.
+    """
+    doc = assessment.doc
+    listing = item_listing(framework)
+    for item_id, entry in (doc.get("responses") or {}).items():
+        listing[item_id] = entry
+    doc["responses"] = listing
+    doc.yaml_set_comment_before_after_key(
+        "responses",
+        before='Answer each item after its id, e.g.  vision.1: {level: 3, evidence: "..."}\n'
+        "level: 0-4 (or a name such as Developing), N/A or Don't know; "
+        "an item left blank is not answered yet.",
+    )
+
+
+def item_listing(framework: Framework) -> CommentedMap:
+    """Every item id with no answer yet, each with its statement as a comment.
+
+    So a person filling the file in a text editor sees every question and types the answer
+    after its id. An id with nothing after it is simply not answered: it validates and scores
+    exactly like an absent one. (Only end-of-line comments: a comment line between two ids
+    would be moved inside the answer above it when that answer is filled in.)
+    """
+    listing = CommentedMap()
+    for item in framework.items.values():
+        listing[item.id] = None
+        listing.yaml_add_eol_comment(item.statement, item.id, column=16)
+    return listing
 
 
 def file_stamp(data: bytes) -> str:
@@ -914,7 +961,8 @@ def carry_forward(target: Assessment, previous: Assessment) -> int:
     copied = 0
     existing = target.doc.get("responses") or {}
     for item_id, r in previous.responses().items():
-        if item_id in existing or (r.level is None and not r.raters):
+        # an id listed with nothing after it (a new file lists them all) has no answer yet
+        if existing.get(item_id) or (r.level is None and not r.raters):
             continue
         if r.level is not None:
             target.set_level(item_id, r.level)

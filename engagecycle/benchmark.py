@@ -33,6 +33,18 @@ from .levels import band, bands
 MIN_PEERS = 5
 REAL_CHANGE = 0.25
 TOLERANCE = 1e-9
+# A change is called a change only when it rests on enough like-for-like answers (items
+# answered in both years, this year's answer given or confirmed this year): at least
+# CHANGE_MIN_ITEMS of them, making up at least CHANGE_MIN_SHARE of this year's applicable
+# items, for a dimension and for hub, cycle and overall alike. Below that the report says
+# "not enough comparable answers" and shows no change. Documented in docs/scoring.md §7.
+CHANGE_MIN_ITEMS = 2
+CHANGE_MIN_SHARE = 0.5
+NOT_ENOUGH = "not enough comparable answers"
+CHANGES = ("improved", "declined", "no real change")  # the directions that are a finding
+# Unconfirmed carried-over answers: the report's headline warns when at least this share of
+# the answers were copied from the year before and not yet confirmed (docs/scoring.md §7).
+UNCONFIRMED_WARN_SHARE = 0.1
 STRENGTH_FROM = 2.5  # "Established" or better
 DROPPED_BELOW = 2.0  # a hand-over below "Developing" has dropped the baton
 AGGREGATES = ("hub", "cycle", "overall")
@@ -61,6 +73,8 @@ YOY_COLUMNS = [
     "dimension",
     "previous_period",
     "items_compared",
+    "applicable",
+    "coverage",
     "score_then",
     "score_now",
     "change",
@@ -97,8 +111,10 @@ DISCUSS_COLUMNS = [
     "spread",
     "n_raters",
     "flag",
+    "resolved",
     "reason",
 ]
+UNCONFIRMED_COLUMNS = ["item", "dimension", "statement", "value", "status", "level_recorded"]
 GAP_COLUMNS = ["item", "dimension", "statement", "evidence"]
 HIGHLIGHT_COLUMNS = ["item", "dimension", "statement", "value", "level", "evidence"]
 PROGRESS_COLUMNS = [
@@ -333,13 +349,34 @@ def earlier_period(table: pd.DataFrame, organisation, period) -> str | None:
     return max(earlier, key=period_start) if earlier else None
 
 
+def is_change(direction: object) -> bool:
+    """Is this year-on-year direction a finding (improved, declined, no real change)?"""
+    return direction in CHANGES
+
+
+def enough_to_compare(n: int, applicable: int) -> bool:
+    """Do `n` like-for-like items out of `applicable` support calling a change a change?"""
+    return (
+        applicable > 0 and n >= CHANGE_MIN_ITEMS and n / applicable >= CHANGE_MIN_SHARE - TOLERANCE
+    )
+
+
 def year_on_year(items: pd.DataFrame, organisation, period, framework: Framework) -> pd.DataFrame:
     """Change since the organisation's most recent earlier assessment, like for like.
 
-    Only items answered in *both* years count, and each dimension score is recomputed over
-    those items alone, so a team that answered more items this year is not credited (or
-    blamed) for the new ones. Hub, cycle and overall are means of the dimension rows that are
-    comparable. With nothing to compare, `direction` is "" rather than an exception.
+    Comparable items are those answered in *both* years whose answer this year was given or
+    confirmed this year: an answer carried over from last year and not yet confirmed only
+    repeats last year's, so comparing it would report "no real change" on nothing. Each
+    dimension score is recomputed over its comparable items alone, so a team that answered
+    more items this year is not credited (or blamed) for the new ones.
+
+    A change is reported only with enough comparable items (`enough_to_compare`: at least
+    CHANGE_MIN_ITEMS, and CHANGE_MIN_SHARE of this year's applicable items); otherwise
+    `direction` is NOT_ENOUGH and the scores and change are left blank. Hub, cycle and overall
+    are means of the dimensions with any comparable item (design §5), and need the same
+    coverage over all their items; `items_compared` is always the number of comparable items,
+    so "on the 40 items answered in both years" means exactly those 40. With no earlier
+    assessment, `direction` is "".
     """
     org, per = _keys(organisation, period)
     now = _own_items(items, org, per)
@@ -351,23 +388,28 @@ def year_on_year(items: pd.DataFrame, organisation, period, framework: Framework
         if prev
         else items.iloc[0:0]
     )
-    a = now[now["status"].eq("answered")][["item", "dimension", "weight", "value"]]
+    fresh = now["status"].eq("answered") & ~now["carried_over"].astype(bool)
+    a = now[fresh][["item", "dimension", "weight", "value"]]
     b = then[then["status"].eq("answered")][["item", "value"]]
     both = a.merge(b, on="item", suffixes=("_now", "_then"))
+    applicable = now[now["status"].ne("na")].groupby("dimension").size().to_dict()
 
     rows = []
-    dim_scores: dict[str, tuple[float, float, int]] = {}
+    comparable: dict[str, tuple[float, float, int]] = {}
     for d in framework.dimensions:
         sub = both[both["dimension"].eq(d.id)]
-        n = len(sub)
+        n, app = len(sub), int(applicable.get(d.id, 0))
+        s_then = s_now = math.nan
         if n:
             w = sub["weight"].astype(float)
-            s_then = float((sub["value_then"] * w).sum() / w.sum())
-            s_now = float((sub["value_now"] * w).sum() / w.sum())
-            dim_scores[d.id] = (s_then, s_now, n)
-        else:
-            s_then = s_now = math.nan
-        rows.append((d.id, n, s_then, s_now))
+            comparable[d.id] = (
+                float((sub["value_then"] * w).sum() / w.sum()),
+                float((sub["value_now"] * w).sum() / w.sum()),
+                n,
+            )
+            if prev and enough_to_compare(n, app):
+                s_then, s_now, _ = comparable[d.id]
+        rows.append((d.id, n, app, s_then, s_now))
 
     kinds = {
         "hub": [d.id for d in framework.hub],
@@ -375,13 +417,19 @@ def year_on_year(items: pd.DataFrame, organisation, period, framework: Framework
         "overall": [d.id for d in framework.dimensions],
     }
     for name, members in kinds.items():
-        present = [dim_scores[m] for m in members if m in dim_scores]
-        if present:
+        present = [comparable[m] for m in members if m in comparable]
+        n = sum(p[2] for p in present)
+        app = sum(int(applicable.get(m, 0)) for m in members)
+        s_then = s_now = math.nan
+        if prev and present and enough_to_compare(n, app):
             s_then = float(np.mean([p[0] for p in present]))
             s_now = float(np.mean([p[1] for p in present]))
-        else:
-            s_then = s_now = math.nan
-        rows.append((name, sum(p[2] for p in present), s_then, s_now))
+        rows.append((name, n, app, s_then, s_now))
+
+    def direction(change: float) -> str:
+        if not prev:
+            return ""
+        return NOT_ENOUGH if math.isnan(change) else _direction(change)
 
     out = pd.DataFrame(
         [
@@ -389,16 +437,20 @@ def year_on_year(items: pd.DataFrame, organisation, period, framework: Framework
                 "dimension": dim,
                 "previous_period": previous_period,
                 "items_compared": n,
+                "applicable": app,
+                "coverage": n / app if app else math.nan,
                 "score_then": s_then,
                 "score_now": s_now,
                 "change": s_now - s_then,
-                "direction": _direction(s_now - s_then),
+                "direction": direction(s_now - s_then),
             }
-            for dim, n, s_then, s_now in rows
+            for dim, n, app, s_then, s_now in rows
         ],
         columns=YOY_COLUMNS,
     )
     out["items_compared"] = out["items_compared"].astype(int)
+    out["applicable"] = out["applicable"].astype(int)
+    out["coverage"] = out["coverage"].astype(float)
     return out
 
 
@@ -518,7 +570,8 @@ def discussion_items(
 ) -> pd.DataFrame:
     """Items flagged in the workshop or where raters were two or more levels apart.
 
-    Widest disagreement first; `statement` is filled when `framework` is given.
+    Open ones (no `agreed` outcome recorded) first, then resolved ones; within each, widest
+    disagreement first. `statement` is filled when `framework` is given.
     """
     own = _own_items(items, organisation, period)
     spread = own["spread"].astype(float)
@@ -536,10 +589,26 @@ def discussion_items(
     sub["reason"] = reasons
     sub["statement"] = _statements(sub["item"], framework)
     sub["_o"] = range(len(sub))
-    sub = sub.sort_values(["spread", "_o"], ascending=[False, True], na_position="last")
+    sub["resolved"] = sub["resolved"].astype(bool)
+    sub = sub.sort_values(
+        ["resolved", "spread", "_o"], ascending=[True, False, True], na_position="last"
+    )
     out = sub[DISCUSS_COLUMNS].reset_index(drop=True)
     out["n_raters"] = out["n_raters"].astype(int)
     out["flag"] = out["flag"].astype(bool)
+    out["resolved"] = out["resolved"].astype(bool)
+    return out
+
+
+def unconfirmed_answers(
+    items: pd.DataFrame, organisation, period, framework: Framework | None = None
+) -> pd.DataFrame:
+    """Answers carried over from the year before that the team has not confirmed, in order."""
+    own = _own_items(items, organisation, period)
+    sub = own[own["carried_over"].astype(bool) & own["status"].ne("unanswered")].copy()
+    sub["statement"] = _statements(sub["item"], framework)
+    out = sub[UNCONFIRMED_COLUMNS].reset_index(drop=True)
+    out["value"] = out["value"].astype(float)
     return out
 
 
@@ -659,6 +728,7 @@ class ReportData:
     strengths: pd.DataFrame
     priorities: pd.DataFrame
     discussion: pd.DataFrame
+    unconfirmed: pd.DataFrame
     evidence_gaps: pd.DataFrame
     evidence_highlights: pd.DataFrame
     action_progress: pd.DataFrame
@@ -726,6 +796,7 @@ def build_report_data(
         strengths=strengths(peer),
         priorities=priorities(peer),
         discussion=discussion_items(items, org, per, framework),
+        unconfirmed=unconfirmed_answers(items, org, per, framework),
         evidence_gaps=evidence_gaps(items, org, per, framework),
         evidence_highlights=evidence_highlights(items, org, per, framework=framework),
         action_progress=action_progress(own, previous),

@@ -19,9 +19,10 @@ import base64
 import io
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -34,6 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, Patch, Polygon, Wedge
 from matplotlib.transforms import offset_copy
 
+from .benchmark import format_change
 from .framework import STAGE_IDS, Framework
 from .levels import LEVELS, MAX_LEVEL, band, band_index
 
@@ -953,11 +955,18 @@ def _spread_labels(ys: list[float], gap: float, lo: float, hi: float) -> list[fl
     return out
 
 
-def trend(history: pd.DataFrame, framework: Framework) -> Figure:
+def trend(
+    history: pd.DataFrame, framework: Framework, change: Mapping[str, Any] | None = None
+) -> Figure:
     """Overall, hub and cycle scores of one organisation across all its periods.
 
     Lines are labelled at their ends (no legend to decode). With one period the chart shows
     the single year's points and says there is no trend yet.
+
+    The lines are each year's published scores, from all the answers given that year. The
+    title states the change the report states everywhere else: `change` is the overall row of
+    `benchmark.year_on_year` (like for like), so the chart never claims a different change
+    from the headline and the table. Without `change` the title claims no change at all.
     """
     _require(history, ["organisation", "period", "dimension", "score"], "trend")
     agg = history[history["dimension"].isin([s[0] for s in _SERIES])]
@@ -1077,24 +1086,8 @@ def trend(history: pd.DataFrame, framework: Framework) -> Figure:
                 },
             )
 
-        if not overall:
-            title = "No scores to show yet"
-        elif len(overall) == 1:
-            p, v = overall[0]
-            title = (
-                f"First assessment: overall score {v:.1f} "
-                f"({level_names.get(band_index(v), band(v))})"
-            )
-        else:
-            (p0, v0), (p1, v1) = overall[0], overall[-1]
-            change = v1 - v0
-            if change >= 0.25:
-                title = f"Overall score rose from {v0:.1f} in {p0} to {v1:.1f} in {p1}"
-            elif change <= -0.25:
-                title = f"Overall score fell from {v0:.1f} in {p0} to {v1:.1f} in {p1}"
-            else:
-                title = f"Overall score broadly unchanged since {p0}, at {v1:.1f}"
-        _title(fig, title, "Overall, hub and five-stage averages for each assessment year.")
+        title, subtitle = _trend_title(periods, overall, change, level_names)
+        _title(fig, title, subtitle)
 
     alt = [
         f"Line chart of overall, hub and five-stage scores across {_plural(len(periods), 'year')}"
@@ -1113,6 +1106,39 @@ def trend(history: pd.DataFrame, framework: Framework) -> Figure:
     if not overall:
         alt.append("No year has a score yet.")
     return _finish(fig, " ".join(alt))
+
+
+def _trend_title(
+    periods: list[str],
+    overall: list[tuple[str, float]],
+    change: Mapping[str, Any] | None,
+    level_names: Mapping[int, str],
+) -> tuple[str, str]:
+    lines = "Points: each year's score from all the answers given that year."
+    if not overall:
+        return "No scores to show yet", lines
+    if len(periods) <= 1 or not change or not change.get("previous_period"):
+        if len(overall) == 1 and len(periods) <= 1:
+            p, v = overall[0]
+            name = level_names.get(band_index(v), band(v))
+            return f"First assessment: overall score {v:.1f} ({name})", lines
+        return f"Overall score {overall[-1][1]:.1f} in {overall[-1][0]}", lines
+    since = change["previous_period"]
+    n = int(change.get("items_compared") or 0)
+    direction = str(change.get("direction") or "")
+    if direction not in ("improved", "declined", "no real change"):
+        app = int(change.get("applicable") or 0)
+        return (
+            f"Too few comparable answers to measure change since {since}",
+            f"{lines} Only {n} of {app} items were answered in both years.",
+        )
+    amount = format_change(float(change["change"]))
+    title = {
+        "improved": f"Overall score improved by {amount} since {since}, like for like",
+        "declined": f"Overall score declined by {amount} since {since}, like for like",
+        "no real change": f"No real change in the overall score since {since} ({amount})",
+    }[direction]
+    return title, f"{lines} Change: on the {n} items answered in both years."
 
 
 # --- 4. baton diagram -----------------------------------------------------------------------

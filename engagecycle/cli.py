@@ -12,12 +12,21 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .assessment import ORG_TYPES, carry_forward, normalise_code, normalise_period, period_start
+from .assessment import (
+    ORG_TYPES,
+    carry_forward,
+    check_code,
+    check_period,
+    list_items,
+    normalise_code,
+    normalise_period,
+    period_start,
+)
 from .errors import EngageError, ValidationFailed
+from .files import write_public_text
 from .framework import load_framework
 from .limits import name_problem
 from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
-from .yamlio import atomic_write_text
 
 # Modules that expose `register(subparsers, common)`; each adds its own commands.
 EXTENSIONS: list[str] = [
@@ -103,16 +112,24 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         formatter_class=_Formatter,
         help="create a new, empty assessment file",
-        description="Create the assessment file for one organisation and period.\n"
-        "Refuses to overwrite an existing assessment.",
+        description="Create the assessment file for one organisation and period, listing every\n"
+        "item id to answer. The organisation's name, type and peer group are taken from its\n"
+        "latest earlier assessment when there is one (options given here win); a new\n"
+        "organisation needs --name. Refuses to overwrite an existing assessment.",
         epilog='examples:\n  engagecycle new X20 2025/26 --name "Fenwold Place" --type place\n'
-        '  engagecycle new X01 2025/26 --name "Harrowmere ICB" --from-previous',
+        "  engagecycle new X01 2025/26 --from-previous",
     )
     p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
     p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2025/26")
-    p.add_argument("--name", required=True, help="organisation name")
-    p.add_argument("--type", default="ICB", choices=ORG_TYPES, help="default: %(default)s")
-    p.add_argument("--peer-group", help="peer group for benchmarking")
+    p.add_argument(
+        "--name", help="organisation name (default: as in its latest earlier assessment)"
+    )
+    p.add_argument(
+        "--type",
+        choices=ORG_TYPES,
+        help="organisation type (default: as before, or ICB for a new organisation)",
+    )
+    p.add_argument("--peer-group", help="peer group for benchmarking (default: as before, or none)")
     p.add_argument(
         "--from-previous",
         action="store_true",
@@ -209,10 +226,16 @@ def cmd_score(args: argparse.Namespace) -> int:
             )
     table = score_table(chosen, store.framework)
     if args.format == "csv":
+        import pandas as pd
+
         from .spreadsheet.safe import neutralise
 
-        text_cols = table.select_dtypes(include="object").columns
-        safe = table.assign(**{c: table[c].map(neutralise) for c in text_cols})
+        text_cols = [
+            c
+            for c in table.columns
+            if table[c].dtype == object or pd.api.types.is_string_dtype(table[c].dtype)
+        ]
+        safe = table.assign(**{c: table[c].astype(object).map(neutralise) for c in text_cols})
         text = safe.to_csv(index=False, float_format="%.4f")
     elif args.format == "json":
         text = table.to_json(orient="records", indent=1, double_precision=4) + "\n"
@@ -221,7 +244,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         text = score_summary(table, store.framework, period)
     if args.output:
-        atomic_write_text(args.output, text, backup=False)
+        write_public_text(args.output, text)
         print(f"wrote {len(table)} rows to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -231,22 +254,60 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     store = Store(args.assessments)
     code, period = normalise_code(args.organisation), normalise_period(args.period)
-    for option, value in (("--name", args.name), ("--peer-group", args.peer_group)):
-        why = name_problem(value) if value is not None else None
+    for label, value, why in (
+        ("organisation code", code, check_code(code)),
+        ("period", period, check_period(period)),
+        ("--name", args.name, name_problem(args.name) if args.name is not None else None),
+        (
+            "--peer-group",
+            args.peer_group,
+            name_problem(args.peer_group) if args.peer_group is not None else None,
+        ),
+    ):
         if why:
-            raise EngageError(f"{option} {value!r} {why}")
-    a = store.create(code, period, args.name, args.type, args.peer_group)
-    print(f"created {display_path(a.path)}")
+            raise EngageError(f"{label} {value!r} {why}")
+    history = store.history(code) if Path(args.assessments).is_dir() else []
+    earlier = [h for h in history if period_start(h.period) < period_start(period)]
+    # What an earlier assessment already says about the organisation is not asked again.
+    known = earlier[-1] if earlier else (history[-1] if history else None)
+    name = args.name or (known.name if known else None)
+    if not name:
+        raise EngageError(
+            f"{code} has no earlier assessment to take its name from: add "
+            '--name "Organisation name" (and --type, --peer-group if they apply)'
+        )
+    org_type = args.type or (known.org_type if known else "") or "ICB"
+    peer_group = args.peer_group or (known.peer_group if known else None) or None
+    if args.from_previous and not earlier:
+        raise EngageError(
+            f"there is no assessment of {code} before {period} to start from; "
+            "run without --from-previous to start an empty one"
+        )
+    a = store.create(code, period, name, org_type, peer_group)
+    list_items(a, store.framework)  # every item id, ready to answer in a text editor
+    store.save(a, backup=False)
+    print(f"created {display_path(a.path)} for {name} ({code}), {period}")
+    if known is not None:
+        taken = [
+            f
+            for f, given in (
+                ("name", args.name),
+                ("type", args.type),
+                ("peer group", args.peer_group),
+            )
+            if not given
+        ]
+        if taken:
+            print(f"{', '.join(taken)} taken from {known.period}")
     if args.from_previous:
-        earlier = [h for h in store.history(code) if period_start(h.period) < period_start(period)]
-        if not earlier:
-            print(f"no earlier assessment of {code} to start from", file=sys.stderr)
-            return 0
         prev = earlier[-1]
         a = store.find(code, period)
         n = carry_forward(a, prev)
         store.save(a)
-        print(f"copied {n} answer(s) from {prev.period}, each marked as carried over")
+        print(
+            f"copied {n} answer(s) from {prev.period}, each marked as carried over until the "
+            "team confirms it"
+        )
     return 0
 
 

@@ -63,6 +63,7 @@ SCORE_COLUMNS = [
     "low_evidence",
     "target",
     "discuss",
+    "unconfirmed",
     "dimensions_scored",
 ]
 
@@ -196,6 +197,10 @@ def dimension_scores(items: pd.DataFrame) -> pd.DataFrame:
         na=items["status"].eq("na"),
         unknown=items["status"].eq("unknown"),
         unanswered=items["status"].eq("unanswered"),
+        # still to discuss: flagged or disputed, and the room has not recorded what it agreed
+        open_discuss=items["discuss"].astype(bool) & ~items["resolved"].astype(bool),
+        # answers copied from last year that the team has not confirmed this year
+        unconfirmed=items["carried_over"].astype(bool) & items["status"].ne("unanswered"),
     )
     df["wv"] = np.where(df["answered"], df["value"] * df["weight"], 0.0)
     df["w"] = np.where(df["answered"], df["weight"], 0.0)
@@ -206,7 +211,8 @@ def dimension_scores(items: pd.DataFrame) -> pd.DataFrame:
         na=("na", "sum"),
         unknown=("unknown", "sum"),
         unanswered=("unanswered", "sum"),
-        discuss=("discuss", "sum"),
+        discuss=("open_discuss", "sum"),
+        unconfirmed=("unconfirmed", "sum"),
         wv=("wv", "sum"),
         w=("w", "sum"),
     ).reset_index()
@@ -256,6 +262,7 @@ def score_table(
                 unanswered=("unanswered", "sum"),
                 applicable=("applicable", "sum"),
                 discuss=("discuss", "sum"),
+                unconfirmed=("unconfirmed", "sum"),
                 dimensions_scored=("dimensions_scored", "sum"),
             )
             .reset_index()
@@ -285,7 +292,9 @@ def score_table(
     table = table.merge(targets, on=["organisation", "period", "dimension"], how="left")
     table["percent"] = table["score"] / 4 * 100
     table["level"] = bands(table["score"])
-    table["low_evidence"] = table["completeness"].lt(LOW_EVIDENCE_BELOW) & table["applicable"].gt(0)
+    # Low evidence warns that a score rests on few answers; with no score there is nothing to
+    # doubt, so "no score" is shown instead (never both).
+    table["low_evidence"] = table["completeness"].lt(LOW_EVIDENCE_BELOW) & table["answered"].gt(0)
     order = {d: n for n, d in enumerate([d.id for d in framework.dimensions] + list(AGGREGATES))}
     table["_o"] = table["dimension"].map(order)
     table["_p"] = table["period"].str[:4].astype(int) if len(table) else 0
@@ -300,6 +309,7 @@ def score_table(
         "unanswered",
         "applicable",
         "discuss",
+        "unconfirmed",
         "dimensions_scored",
     ):
         table[c] = table[c].astype(int)

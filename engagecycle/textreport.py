@@ -82,6 +82,7 @@ def _many_orgs(sub: pd.DataFrame, short: dict[str, str], period: str) -> str:
                 _num(by.loc["cycle", "score"]),
                 _pct(overall["completeness"]),
                 str(low) if low else "-",
+                str(int(overall["unconfirmed"])) if overall["unconfirmed"] else "-",
                 weakest,
             ]
         )
@@ -96,11 +97,12 @@ def _many_orgs(sub: pd.DataFrame, short: dict[str, str], period: str) -> str:
         "Cycle",
         "Answered",
         "Low-ev. dims",
+        "Not confirmed",
         "Weakest stage",
     ]
     n = len(rows)
     title = f"Scores for {period}: {n} organisation{'s' if n != 1 else ''}"
-    return title + "\n\n" + _table(rows, header, right={4, 6, 7, 8, 9})
+    return title + "\n\n" + _table(rows, header, right={4, 6, 7, 8, 9, 10})
 
 
 def _one_org(sub: pd.DataFrame, short: dict[str, str]) -> str:
@@ -125,6 +127,7 @@ def _one_org(sub: pd.DataFrame, short: dict[str, str]) -> str:
                 str(r["unknown"]) if r["unknown"] else "-",
                 target,
                 str(r["discuss"]) if r["discuss"] else "-",
+                str(r["unconfirmed"]) if r["unconfirmed"] else "-",
             ]
         )
     header = [
@@ -137,6 +140,7 @@ def _one_org(sub: pd.DataFrame, short: dict[str, str]) -> str:
         "Don't know",
         "Target",
         "To discuss",
+        "Not confirmed",
     ]
     title = f"{first['organisation']} {first['name']}: {first['period']}"
-    return title + "\n\n" + _table(rows, header, right={2, 4, 5, 6, 7, 8})
+    return title + "\n\n" + _table(rows, header, right={2, 4, 5, 6, 7, 8, 9})

@@ -13,7 +13,12 @@ Shape of the data (the structure is fixed; the seed only changes the numbers and
 * Each organisation has a latent maturity per dimension that moves along a trajectory: most
   improve, X05 and X09 slip, X13 stays flat. Stage `monitor` and the hand-over item of each
   stage sit lower (the "dropped baton").
-* X08 is very incomplete in 2024/25: most dimensions are under half answered.
+* X08 is very incomplete in 2024/25: most dimensions are under half answered, so too few of
+  its answers can be compared with 2023/24 to report a change.
+* X13's team copied three whole dimensions from 2023/24 into 2024/25 and never confirmed them
+  (answers, targets and notes marked carried over): more than a tenth of its answers.
+* Where raters disagreed by two levels or more, or an item was flagged, the room recorded what
+  it agreed for about half of them (`agreed`); the rest are still open.
 * Per item: mostly a consensus level; about 10% have 3-5 raters (participants' initials),
   often with a spread of 2 or more and sometimes no consensus level (the median is used,
   which can be x.5); about 3% n/a, 4% unknown, some unanswered, a few flagged, a few carried
@@ -43,7 +48,7 @@ from pathlib import Path
 
 from engagecycle.assessment import Assessment, period_slug, period_start
 from engagecycle.framework import Framework, Item, load_framework
-from engagecycle.levels import MAX_LEVEL, NA, UNKNOWN
+from engagecycle.levels import LEVELS, MAX_LEVEL, NA, UNKNOWN
 from engagecycle.store import Store
 from engagecycle.yamlio import HISTORY_DIR
 
@@ -68,6 +73,7 @@ class OrgSpec:
     trajectory: str  # "improve", "slip" or "flat"
     periods: tuple[str, ...] = PERIODS
     incomplete_in: str | None = None  # period in which most dimensions are under half answered
+    copied_in: str | None = None  # period in which whole dimensions are copied, unconfirmed
 
 
 ORGS: tuple[OrgSpec, ...] = (
@@ -83,7 +89,14 @@ ORGS: tuple[OrgSpec, ...] = (
     OrgSpec("X10", "Stenhallow Borough Place", "place", URBAN, "improve"),
     OrgSpec("X11", "Brindlecote and Mossingford Place", "place", RURAL, "improve", PERIODS[1:]),
     OrgSpec("X12", "Ashcarrow CCG", "CCG", RURAL, "improve"),
-    OrgSpec("X13", "Kestrelmouth Community Health Services Trust", "trust", COASTAL, "flat"),
+    OrgSpec(
+        "X13",
+        "Kestrelmouth Community Health Services Trust",
+        "trust",
+        COASTAL,
+        "flat",
+        copied_in="2024/25",
+    ),
     OrgSpec("X14", "Orchardine Voluntary Sector Health Alliance", "other", RURAL, "improve"),
 )
 
@@ -505,6 +518,17 @@ P_FLAG = 0.02
 P_CARRIED = 0.02
 P_TARGET = 0.3
 P_NOTES = 0.15
+P_AGREED = 0.5  # a disputed or flagged item whose discussion outcome was recorded
+COPIED_DIMENSIONS = 3  # whole dimensions an organisation with `copied_in` never reviewed
+
+# What a room records when it settles a disagreement (our words; {level} is filled in).
+AGREED: tuple[str, ...] = (
+    "{level} after discussion: the evidence shows it in some programmes, not all.",
+    "{level}: the higher ratings counted plans, the lower ones what has happened.",
+    "{level}; the lay member's view that practice lags the policy was accepted.",
+    "{level} once the minutes were checked: it is done, but not yet routinely.",
+    "{level} for now, to revisit when the survey results arrive.",
+)
 
 
 class RefuseError(RuntimeError):
@@ -743,6 +767,10 @@ def fill_assessment(
             a.set_target(d.id, min(MAX_LEVEL, max(2, _clamp(statistics.mean(values)) + 1)))
         if rng.random() < P_NOTES:
             a.set_notes(d.id, _fill(rng, rng.choice(NOTES), period, d.id))
+    extra = random.Random(f"{spec.code}-{period}-issue-9")  # later additions: own stream
+    _record_agreements(extra, a, framework)
+    if previous is not None and spec.copied_in == period:
+        _copy_unreviewed(extra, a, previous, framework)
     if sparse:
         first = framework.dimensions[0].id
         a.set_notes(
@@ -751,6 +779,45 @@ def fill_assessment(
             "for a follow-up session that has not yet happened.",
         )
     _add_actions(rng, a, framework, dim_values, previous, on, period)
+
+
+def _record_agreements(rng: random.Random, a: Assessment, framework: Framework) -> None:
+    """For about half of the disputed or flagged items, what the room agreed."""
+    for iid in framework.items:
+        r = a.response(iid)
+        disputed = r.flag or (r.spread is not None and r.spread >= 2)
+        if disputed and rng.random() < P_AGREED:
+            value = r.value
+            if value is None:
+                level = "Left as don't know"
+            else:
+                level = f"{LEVELS[_clamp(value)]} ({_clamp(value)})"
+            a.set_agreed(iid, rng.choice(AGREED).format(level=level))
+
+
+def _copy_unreviewed(
+    rng: random.Random, a: Assessment, previous: Assessment, framework: Framework
+) -> None:
+    """Whole dimensions copied from last year and never confirmed (answers, target, notes)."""
+    for dim in rng.sample(list(framework.dimensions), k=COPIED_DIMENSIONS):
+        for item in dim.items:
+            old = previous.response(item.id)
+            if old.level is None and not old.raters:
+                continue
+            a.set_level(item.id, None)
+            a.set_raters(item.id, None)
+            a.set_flag(item.id, False)
+            a.set_agreed(item.id, None)
+            if old.level is not None:
+                a.set_level(item.id, old.level)
+            if old.raters:
+                a.set_raters(item.id, dict(old.raters))
+            a.set_evidence(item.id, old.evidence or None)
+            a.set_carried_over(item.id, True)
+        if previous.target(dim.id) is not None or previous.notes(dim.id):
+            a.set_target(dim.id, previous.target(dim.id))
+            a.set_notes(dim.id, previous.notes(dim.id) or None)
+            a.set_dimension_carried_over(dim.id, True)
 
 
 def _add_actions(

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -20,11 +21,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from engagecycle import charts
 from engagecycle.assessment import Assessment
 from engagecycle.benchmark import peer_table, year_on_year
 from engagecycle.errors import EngageError
+from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
-from engagecycle.reports import batch, cache, index
+from engagecycle.levels import band_index
+from engagecycle.reports import batch, cache, index, summary_book
 from engagecycle.reports.data import score_folder
 from engagecycle.reports.render import REPO, notebook_path
 from engagecycle.reports.summary import SUMMARY_COLUMNS, change_columns, peer_columns
@@ -38,6 +42,11 @@ EVIL_NAME = '=HYPERLINK("http://x","<b>click</b>")'
 EVIL_ACTION = "@SUM(1+1) <script>alert(1)</script>"
 CHOSEN = ["X01", "X02", "X03", "X05"]
 BROKEN = "X03"
+# Evidence markers: X05 and X04 do not share their evidence (X05 is reported, X04 is not);
+# X02 shares, which shows the scan below would find a marker if one were written anywhere.
+SECRET_OWN = "ZQX-private-evidence-of-X05"
+SECRET_OTHER = "ZQX-private-evidence-of-X04"
+SHARED = "ZQX-shared-evidence-of-X02"
 
 
 def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -77,6 +86,17 @@ def work(tmp_path_factory) -> Path:
     x01 = store.find("X01", "2024/25")
     x01.add_action("monitor", EVIL_ACTION, "=owner", date(2025, 9, 30), "open")
     store.save(x01)
+    for code, item, text in (
+        ("X05", "monitor.1", SECRET_OWN),
+        ("X04", "monitor.2", SECRET_OTHER),
+        ("X02", "monitor.3", SHARED),
+    ):
+        a = store.find(code, "2024/25")
+        assert a.share_evidence == (code == "X02")
+        a.set_level(item, 4)  # rated 4: exactly what the dimension page quotes as good practice
+        a.set_evidence(item, f"{text}: minutes of the quality committee.")
+        store.save(a)
+    (root / "tmp").mkdir()  # the batch's temporary folder, so the test can see it emptied
     return root
 
 
@@ -93,7 +113,7 @@ def first_run(work) -> subprocess.CompletedProcess:
         "--dimensions",
         "monitor",
         cwd=work,
-        env={batch.BREAK_ENV: BROKEN},
+        env={batch.BREAK_ENV: BROKEN, "TMPDIR": str(work / "tmp")},
     )
 
 
@@ -142,6 +162,68 @@ def test_failures_are_isolated_recorded_and_exit_1(first_run, period_dir, manife
 
 
 @pytest.mark.notebook
+def test_nothing_private_or_pickled_is_left_under_the_output_folder(work, first_run, period_dir):
+    out = work / "outputs"
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert {p.relative_to(period_dir).as_posix() for p in files} >= {
+        "index.html",
+        "overview.html",
+        "dimensions/monitor.html",
+        "reports/X05.html",
+    }
+    holding: dict[str, list[str]] = {SECRET_OWN: [], SECRET_OTHER: [], SHARED: []}
+    for p in files:
+        data = p.read_bytes()
+        assert not p.name.endswith((".pkl", ".pickle")) and not data.startswith(b"\x80"), p
+        for marker in holding:
+            if marker.encode() in data:
+                holding[marker].append(p.relative_to(out).as_posix())
+    # only X05's own report quotes X05's evidence; X04's is nowhere
+    assert holding[SECRET_OWN] == ["2024-25/reports/X05.html"]
+    assert holding[SECRET_OTHER] == []
+    # evidence X02 agreed to share is quoted on the dimension page: the scan does find text
+    assert "2024-25/dimensions/monitor.html" in holding[SHARED]
+    # every published file has the same permissions (issue 9, point 7), xlsx included
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in files}
+    assert set(modes.values()) == {public_mode()}, modes
+    # the working files went to a private temporary folder that is gone after the run
+    assert list((work / "tmp").iterdir()) == []
+    assert not (out / ".cache").exists()
+
+
+@pytest.mark.notebook
+def test_working_files_are_removed_when_a_batch_fails(work, tmp_path, monkeypatch):
+    seen = []
+    real_write = batch._score
+
+    def score_then_fail(plan, bundle):
+        real_write(plan, bundle)
+        seen.append((bundle, bundle.parent.stat().st_mode & 0o777, bundle.read_bytes()[:1]))
+        raise RuntimeError("stopped on purpose")
+
+    monkeypatch.setattr(batch, "_score", score_then_fail)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    legacy = tmp_path / "out" / ".cache" / "assessments-0123456789ab.pkl"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"\x80\x05 an old pickled cache")
+    options = batch.BatchOptions(
+        assessments=work / "assessments",
+        out=tmp_path / "out",
+        workers=1,
+        overview=False,
+        organisations=["X01"],
+    )
+    with pytest.raises(RuntimeError, match="on purpose"):
+        batch.run_batch(options, bar=False, log=lambda _: None)
+    ((bundle, mode, first),) = seen
+    assert bundle.is_relative_to(tmp_path) and not bundle.is_relative_to(tmp_path / "out")
+    assert mode == 0o700 and first == b"{"  # private, and JSON rather than a pickle
+    assert not bundle.parent.exists()
+    # nothing is left under the output folder, not even the old versions' pickled cache
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.notebook
 def test_index_lists_problems_escaped_and_every_link_resolves(period_dir):
     html = (period_dir / "index.html").read_text()
     assert "T01/2024-25.yaml" in html and "not-a-date" in html
@@ -183,6 +265,16 @@ def test_summary_csv_agrees_with_score_command(work, period_dir):
         assert {k: a[k] for k in SCORE_COLUMNS} == {k: neutralise(v) for k, v in b.items()}
     names = {r["organisation"]: r["name"] for r in ours}
     assert names["X02"] == "'" + EVIL_NAME
+    # the index counts the same unconfirmed answers as the summary (issue 9, point 3)
+    index_html = (period_dir / "index.html").read_text()
+    for code in CHOSEN:
+        n = next(
+            int(r["unconfirmed"])
+            for r in ours
+            if r["organisation"] == code and r["dimension"] == "overall"
+        )
+        row = index_html.split(f"<strong>{code}</strong>")[1].split("</tr>")[0]
+        assert f'<td class="num">{n}' in row
 
 
 @pytest.mark.notebook
@@ -203,20 +295,98 @@ def test_summary_peer_and_change_columns_match_the_report_figures(work, period_d
 @pytest.mark.notebook
 def test_summary_xlsx_has_every_row_and_neutralised_actions(period_dir):
     wb = openpyxl.load_workbook(period_dir / "summary.xlsx")
-    assert wb.sheetnames == ["Summary", "Actions", "About"]
-    rows = list(wb["Summary"].iter_rows(values_only=True))
+    assert wb.sheetnames == ["Scores", "Levels", "Answered", "Changes", "Actions", "Data", "About"]
+    head = summary_book.HEADER_ROW
+    rows = list(wb["Data"].iter_rows(min_row=head, values_only=True))
     assert list(rows[0]) == SUMMARY_COLUMNS and len(rows) == 1 + len(CHOSEN) * 18
     acts = wb["Actions"]
-    header = [c.value for c in acts[1]]
-    hits = [r for r in acts.iter_rows(min_row=2) if r[header.index("action")].value == EVIL_ACTION]
+    header = [c.value for c in acts[head]]
+    hits = [
+        r
+        for r in acts.iter_rows(min_row=head + 1)
+        if r[header.index("Action")].value == EVIL_ACTION
+    ]
     assert len(hits) == 1
-    cell = hits[0][header.index("action")]
+    cell = hits[0][header.index("Action")]
     assert cell.data_type == "s" and cell.quotePrefix  # stored as text, shown as text
-    assert hits[0][header.index("owner")].quotePrefix
-    codes = {r[0].value for r in acts.iter_rows(min_row=2)}
+    assert hits[0][header.index("Owner")].quotePrefix
+    codes = {r[0].value for r in acts.iter_rows(min_row=head + 1)}
     assert codes <= set(CHOSEN) and "X01" in codes
-    name_cell = next(r for r in wb["Summary"].iter_rows(min_row=2) if r[0].value == "X02")[1]
+    name_cell = next(r for r in wb["Scores"].iter_rows(min_row=head + 1) if r[0].value == "X02")[1]
     assert name_cell.value == EVIL_NAME and name_cell.quotePrefix
+
+
+@pytest.mark.notebook
+def test_summary_xlsx_is_what_a_programme_team_opens(work, period_dir):
+    # issue 9, point 10: a formatted organisation x dimension sheet in the report palette,
+    # levels, percentages, frozen panes and filters, changes, actions, tidy data apart
+    wb = openpyxl.load_workbook(period_dir / "summary.xlsx")
+    head = summary_book.HEADER_ROW
+    scored = score_folder(work / "assessments")
+    fw = scored.framework
+    table = pd.read_csv(period_dir / "summary.csv", keep_default_na=False)
+    for name in ("Scores", "Levels", "Answered", "Changes", "Actions", "Data"):
+        ws = wb[name]
+        assert ws.freeze_panes and int(re.sub(r"\D", "", ws.freeze_panes)) == head + 1, name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{head}:"), name
+    ws = wb["Scores"]
+    cols = [c.value for c in ws[head]]
+    assert cols[:9] == [
+        "Code",
+        "Organisation",
+        "Type",
+        "Peer group",
+        "Overall",
+        "Level",
+        "Answered",
+        "Not confirmed",
+        "Change",
+    ]
+    assert cols[9:24] == [d.short for d in fw.dimensions]
+    grid = {r[0].value: r for r in ws.iter_rows(min_row=head + 1)}
+    assert set(grid) == set(CHOSEN)
+    colours = {k: v.lstrip("#").upper() for k, v in charts.LEVEL_COLOURS.items()}
+    checked = 0
+    for code in CHOSEN:
+        mine = table[table["organisation"] == code].set_index("dimension")
+        for d, cell in zip([d.id for d in fw.dimensions], grid[code][9:24], strict=True):
+            score = mine.loc[d, "score"]
+            if score == "":
+                assert cell.value in ("no score", "all N/A")
+                continue
+            level = band_index(float(score))
+            assert cell.value == pytest.approx(float(score), abs=1e-4)  # CSV has 4 decimals
+            assert cell.number_format in ("0.0", '0.0"*"')  # shown to one decimal
+            assert cell.fill.fgColor.rgb[-6:] == colours[level]
+            assert (cell.number_format == '0.0"*"') == (mine.loc[d, "low_evidence"] == "True")
+            checked += 1
+        overall = mine.loc["overall"]
+        row = grid[code]
+        assert row[6].value == pytest.approx(float(overall["completeness"]), abs=1e-4)
+        assert row[6].number_format == "0%"
+        assert row[7].value == int(overall["unconfirmed"])
+        if overall["direction"] in ("improved", "declined", "no real change"):
+            assert row[8].value == pytest.approx(float(overall["change"]), abs=1e-4)
+        else:
+            assert row[8].value in ("too few to compare", "first assessment")
+    assert checked > 40
+    levels = {r[0].value: r for r in wb["Levels"].iter_rows(min_row=head + 1)}
+    assert any(str(c.value).endswith(("Developing", "Developing *")) for c in levels["X01"][2:])
+    answered = wb["Answered"]
+    assert all(c.number_format == "0%" for c in next(answered.iter_rows(min_row=head + 1))[2:3])
+    changes = wb["Changes"]
+    assert [c.value for c in changes[head]][:7] == [
+        "Code",
+        "Organisation",
+        "Since",
+        "Items compared",
+        "Coverage",
+        "Overall",
+        "Result",
+    ]
+    data = wb["Data"]
+    formats = {a.value: b.number_format for a, b in zip(data[head], data[head + 1], strict=True)}
+    assert formats["score"] == "0.00" and formats["completeness"] == "0%"
 
 
 @pytest.mark.notebook
@@ -367,6 +537,12 @@ def test_index_escapes_everything_and_counts():
     manifest["pages"][0]["info"]["completeness"] = 0.3
     low = index.index_html(manifest)
     assert "30% *</td>" in low and "* low evidence" in low
+    # issue 9, point 3: unconfirmed carried-over answers are counted per organisation
+    assert "Not confirmed</th>" in html and '<td class="num">0</td>' in html
+    manifest["pages"][0]["info"].update(unconfirmed=6, answers=60)
+    counted = index.index_html(manifest)
+    assert '<td class="num">6 <span class="muted">(10%)</span></td>' in counted
+    assert "6 in all" in counted
     failure = index.failure_html(manifest["pages"][1], "2024/25")
     assert "<img" not in failure and "cell 3" in failure
 
@@ -385,14 +561,22 @@ def _random_scores(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, object]:
             if rng.random() < 0.2:
                 continue
             responses = {}
+            # some assessments are sparse or mostly copied, so coverage falls either side of
+            # the like-for-like minimum
+            skip = rng.choice([0.15, 0.15, 0.5, 0.7])
+            copied = rng.choice([0.0, 0.1, 0.6])
             for item in fw.items:
                 roll = rng.random()
-                if roll < 0.15:
+                if roll < skip:
                     continue
                 level = (
-                    rng.choice([0, 1, 2, 2, 3, 4]) if roll > 0.3 else rng.choice(["n/a", "unknown"])
+                    rng.choice([0, 1, 2, 2, 3, 4])
+                    if roll > skip + 0.15
+                    else rng.choice(["n/a", "unknown"])
                 )
                 responses[item] = {"level": level}
+                if rng.random() < copied:
+                    responses[item]["carried_over"] = True
             docs.append(
                 Assessment(
                     {
@@ -432,7 +616,7 @@ def test_peer_columns_equal_peer_table(seed, group):
                 np.testing.assert_array_equal(mine[c].to_numpy(float), ref[c].to_numpy(float))
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(12))
 def test_change_columns_equal_year_on_year(seed):
     _, items, fw = _random_scores(100 + seed)
     for period in sorted(items["period"].unique()):
@@ -444,7 +628,7 @@ def test_change_columns_equal_year_on_year(seed):
             assert list(mine["direction"]) == list(ref["direction"])
             assert list(mine["previous_period"]) == list(ref["previous_period"])
             assert list(mine["items_compared"]) == list(ref["items_compared"])
-            for c in ["score_then", "score_now", "change"]:
+            for c in ["coverage", "score_then", "score_now", "change"]:
                 np.testing.assert_allclose(mine[c], ref[c], rtol=0, atol=1e-12)
 
 
@@ -472,7 +656,7 @@ def test_cached_load_equals_store_load(tmp_path, monkeypatch):
     folder = _folder_with_problems(tmp_path)
     monkeypatch.chdir(tmp_path)
     expected = _summary(Store(folder).load_all())
-    path = tmp_path / "cache.pkl"
+    path = tmp_path / "cache.json"
     assert _summary(cache.load_folder(folder, cache_path=path)) == expected  # cold
     reads = []
     real = cache.read_file
@@ -483,7 +667,7 @@ def test_cached_load_equals_store_load(tmp_path, monkeypatch):
 
 def test_cache_notices_edits_and_survives_corruption(tmp_path, monkeypatch):
     folder = _folder_with_problems(tmp_path)
-    path = tmp_path / "cache.pkl"
+    path = tmp_path / "cache.json"
     cache.load_folder(folder, cache_path=path)
     store = Store(folder)
     a = store.find("X02", "2024/25")
@@ -492,5 +676,5 @@ def test_cache_notices_edits_and_survives_corruption(tmp_path, monkeypatch):
     fresh = {x.key: x.stamp for x in store.load_all().assessments}
     cached = {x.key: x.stamp for x in cache.load_folder(folder, cache_path=path).assessments}
     assert cached == fresh
-    path.write_bytes(b"not a pickle")
+    path.write_bytes(b"\x80\x05 not JSON")
     assert {x.key for x in cache.load_folder(folder, cache_path=path).assessments} == set(fresh)

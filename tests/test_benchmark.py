@@ -285,37 +285,41 @@ def test_year_on_year_uses_most_recent_earlier_period_across_a_gap_like_for_like
     assert v["direction"] == "improved"
 
     s = row(yoy, "strategy")  # answered now but not then: nothing to compare
-    assert s["items_compared"] == 0 and s["direction"] == ""
+    assert s["items_compared"] == 0 and s["direction"] == bm.NOT_ENOUGH
     assert math.isnan(s["score_now"])
 
-    # aggregates: only vision is comparable, so hub = overall = vision; cycle has nothing
-    for agg in ("hub", "overall"):
-        assert row(yoy, agg)["change"] == pytest.approx(1.0)
-        assert row(yoy, agg)["items_compared"] == 2
-    assert row(yoy, "cycle")["direction"] == ""
+    # aggregates: only vision's 2 items are comparable, far less than half of the hub's 30
+    # applicable items (or the 45 overall): no change is claimed for them
+    for agg, applicable in (("hub", 30), ("overall", 45)):
+        r = row(yoy, agg)
+        assert (r["items_compared"], r["applicable"]) == (2, applicable)
+        assert r["direction"] == bm.NOT_ENOUGH and math.isnan(r["change"])
+    assert row(yoy, "cycle")["items_compared"] == 0
 
 
 def test_year_on_year_items_that_became_unknown_or_na_drop_out():
-    then = make("X01", "2023/24", answers=dim_items("insight", [1, 1, 1]))
-    now = make("X01", P, answers=dim_items("insight", [4, "n/a", "unknown"]))
-    _, items = tables([then, now])
-    r = row(bm.year_on_year(items, "X01", P, FW), "insight")
-    assert r["items_compared"] == 1
+    fw = mini_framework(items_per_dim=5)
+    then = make("X01", "2023/24", answers=dim_items("insight", [1, 1, 1, 1, 1]), fw=fw)
+    now = make("X01", P, answers=dim_items("insight", [4, 4, 4, "n/a", "unknown"]), fw=fw)
+    _, items = tables([then, now], fw)
+    r = row(bm.year_on_year(items, "X01", P, fw), "insight")
+    assert (r["items_compared"], r["applicable"]) == (3, 4)  # N/A now is not applicable
     assert r["change"] == pytest.approx(3.0)
 
 
 def test_year_on_year_weights_and_aggregate_means():
     fw = mini_framework(weights={"vision.1": 3})
+    steady = {f"{d}.{n}": 2 for d in DIMENSION_IDS[:10] for n in (1, 2, 3)}  # hub at 2 both years
     then = make(
         "X01",
         "2023/24",
-        answers={**dim_items("vision", [1, 3, None]), **dim_items("roles", [2, 2, 2])},
+        answers={**steady, **dim_items("vision", [1, 3, None]), **dim_items("roles", [2, 2, 2])},
         fw=fw,
     )
     now = make(
         "X01",
         P,
-        answers={**dim_items("vision", [2, 3, 0]), **dim_items("roles", [1, 1, 1])},
+        answers={**steady, **dim_items("vision", [2, 3, 0]), **dim_items("roles", [1, 1, 1])},
         fw=fw,
     )
     _, items = tables([then, now], fw)
@@ -328,11 +332,60 @@ def test_year_on_year_weights_and_aggregate_means():
     r = row(yoy, "roles")
     assert r["change"] == pytest.approx(-1.0) and r["direction"] == "declined"
     hub = row(yoy, "hub")
-    # mean of the two comparable hub elements: then (1.5 + 2) / 2, now (2.25 + 1) / 2
-    assert hub["score_then"] == pytest.approx(1.75)
-    assert hub["score_now"] == pytest.approx(1.625)
+    # mean of the ten hub elements: vision 1.5 -> 2.25, roles 2 -> 1, eight others 2 -> 2:
+    # then (1.5 + 2 + 16) / 10 = 1.95, now (2.25 + 1 + 16) / 10 = 1.925
+    assert hub["score_then"] == pytest.approx(1.95)
+    assert hub["score_now"] == pytest.approx(1.925)
     assert hub["direction"] == "no real change"
-    assert hub["items_compared"] == 5
+    assert hub["items_compared"] == 29 and hub["coverage"] == pytest.approx(29 / 30)
+
+
+def test_change_needs_enough_comparable_answers():
+    # issue 9, point 4: at least 2 comparable items, and at least half of this year's
+    # applicable items, before a change is called a change (dimension and summary rows)
+    fw = mini_framework(items_per_dim=5)
+    then = make("X01", "2023/24", fill=1, fw=fw)
+    now = make(
+        "X01",
+        P,
+        answers={
+            **dim_items("vision", [3, 3, 3, None, None]),  # 3 of 5 comparable: reported
+            **dim_items("strategy", [3, 3, None, None, None]),  # 2 of 5 = 40%: not enough
+            **dim_items("roles", [3, "n/a", "n/a", "n/a", None]),  # 1 of 2: too few items
+            **dim_items("governance", [3, 3, "n/a", "n/a", "n/a"]),  # 2 of 2: reported
+            **dim_items("identify", [4, None, None, None, None]),  # "Cycle +2.0 (1 item)"
+        },
+        fw=fw,
+    )
+    _, items = tables([then, now], fw)
+    yoy = bm.year_on_year(items, "X01", P, fw).set_index("dimension")
+    got = {d: (yoy.loc[d, "items_compared"], yoy.loc[d, "direction"]) for d in yoy.index}
+    assert got["vision"] == (3, "improved") and yoy.loc["vision", "change"] == 2
+    assert got["strategy"] == (2, bm.NOT_ENOUGH) and math.isnan(yoy.loc["strategy", "change"])
+    assert got["roles"] == (1, bm.NOT_ENOUGH)
+    assert got["governance"] == (2, "improved")
+    assert got["identify"] == (1, bm.NOT_ENOUGH)
+    assert got["cycle"] == (1, bm.NOT_ENOUGH) and math.isnan(yoy.loc["cycle", "change"])
+    # hub: 3 + 2 + 1 + 2 comparable items of 44 applicable (the rest unanswered): not enough
+    assert (yoy.loc["hub", "items_compared"], yoy.loc["hub", "applicable"]) == (8, 44)
+    assert yoy.loc["hub", "direction"] == bm.NOT_ENOUGH
+
+
+def test_unconfirmed_carried_over_answers_are_not_compared():
+    # issue 9, point 3: an answer copied from last year and never confirmed only repeats it;
+    # comparing it would report "no real change" on nothing
+    then = make("X01", "2023/24", answers=dim_items("vision", [1, 1, 1]))
+    now = make("X01", P, answers=dim_items("vision", [1, 1, 3]))
+    now.set_carried_over("vision.1", True)
+    now.set_carried_over("vision.2", True)
+    _, items = tables([then, now])
+    v = row(bm.year_on_year(items, "X01", P, FW), "vision")
+    assert (v["items_compared"], v["direction"]) == (1, bm.NOT_ENOUGH)
+    now.confirm_dimension("vision")  # the room reviewed them and kept them
+    _, items = tables([then, now])
+    v = row(bm.year_on_year(items, "X01", P, FW), "vision")
+    assert (v["items_compared"], v["direction"]) == (3, "improved")
+    assert v["change"] == pytest.approx(2 / 3)
 
 
 def test_year_on_year_boundaries_exactly_quarter_of_a_level():

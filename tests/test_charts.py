@@ -17,6 +17,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.text import Text
 from PIL import Image
 
+from engagecycle import benchmark as bm
 from engagecycle import charts
 from engagecycle.framework import STAGE_IDS
 from engagecycle.levels import LEVELS, band
@@ -302,15 +303,36 @@ def test_peer_spread_needs_its_columns():
 # --- trend ----------------------------------------------------------------------------------
 
 
-def test_trend_title_reports_the_direction():
+def _yoy(direction: str, change: float, n: int = 40, applicable: int = 60) -> dict:
+    return {
+        "previous_period": "2022/23",
+        "direction": direction,
+        "change": change,
+        "items_compared": n,
+        "applicable": applicable,
+    }
+
+
+def test_trend_title_states_the_like_for_like_change_the_report_states():
+    # issue 9, point 4: the published points rose by 0.7 (1.2 -> 1.9) but the like-for-like
+    # change (what the headline and table say) is +0.5: the title says +0.5, and which it is
     up = history_frame({"2022/23": (1.2, 1.0, 1.4), "2023/24": (1.9, 2.0, 1.8)})
-    fig = charts.trend(up, FW)
+    fig = charts.trend(up, FW, _yoy("improved", 0.5))
     check_common(fig)
-    assert charts.figure_title(fig) == "Overall score rose from 1.2 in 2022/23 to 1.9 in 2023/24"
+    title = charts.figure_title(fig)
+    assert title == "Overall score improved by +0.5 since 2022/23, like for like"
+    assert "1.2" not in title and "0.7" not in title
+    assert "40 items answered in both years" in " ".join(" ".join(texts(fig)).split())
     down = history_frame({"2022/23": (3.0, 3.0, 3.0), "2024/25": (2.0, 2.0, 2.0)})
-    assert "fell" in charts.figure_title(charts.trend(down, FW))
+    assert "declined by −1.0" in charts.figure_title(charts.trend(down, FW, _yoy("declined", -1)))
     flat = history_frame({"2022/23": (2.0, 2.0, 2.0), "2024/25": (2.1, 2.0, 2.0)})
-    assert "unchanged" in charts.figure_title(charts.trend(flat, FW))
+    title = charts.figure_title(charts.trend(flat, FW, _yoy("no real change", 0.1)))
+    assert title.startswith("No real change")
+    few = charts.trend(flat, FW, _yoy(bm.NOT_ENOUGH, math.nan, n=3))
+    assert charts.figure_title(few) == "Too few comparable answers to measure change since 2022/23"
+    assert "Only 3 of 60 items" in " ".join(" ".join(texts(few)).split())
+    # without the report's change the chart claims none
+    assert charts.figure_title(charts.trend(up, FW)) == "Overall score 1.9 in 2023/24"
 
 
 def test_trend_orders_periods_and_labels_line_ends_directly():

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from engagecycle.framework import load_framework
+from engagecycle.store import Store
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -149,6 +152,59 @@ def test_new_from_previous(work):
     assert "copied 3 answer(s) from 2024/25" in r.stdout
     text = (work / "assessments" / "T01" / "2025-26.yaml").read_text()
     assert "carried_over: true" in text
+
+
+def test_new_from_previous_takes_everything_it_knows_from_last_year(work):
+    # issue 9, point 2: no --name asked again, type and peer group not reset
+    path = work / "assessments" / "T01" / "2024-25.yaml"
+    path.write_text(
+        path.read_text().replace("type: ICB, peer_group: North", "type: place, peer_group: North")
+    )
+    r = run("new", "T01", "2025/26", "--from-previous", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert "name, type, peer group taken from 2024/25" in r.stdout
+    a = Store(work / "assessments").find("T01", "2025/26")
+    assert (a.name, a.org_type, a.peer_group) == ("Testvale ICB", "place", "North")
+    assert a.unconfirmed() == ["vision.1", "vision.2", "strategy.1"]
+    # what is given on the command line wins; the rest still comes from last year
+    r = run("new", "T01", "2026/27", "--type", "ICB", cwd=work)
+    assert r.returncode == 0, r.stderr
+    a = Store(work / "assessments").find("T01", "2026/27")
+    assert (a.name, a.org_type, a.peer_group) == ("Testvale ICB", "ICB", "North")
+    assert a.unconfirmed() == []
+
+
+def test_new_asks_only_for_what_it_cannot_know(work):
+    r = run("new", "T07", "2025/26", cwd=work)
+    assert r.returncode == 1 and '--name "Organisation name"' in r.stderr
+    r = run("new", "T07", "2025/26", "--name", "Sevenby ICB", "--from-previous", cwd=work)
+    assert r.returncode == 1 and "no assessment of T07 before 2025/26" in r.stderr
+    assert not (work / "assessments" / "T07").exists()
+
+
+def test_new_file_lists_every_item_to_fill_in(work):
+    # issue 9, point 8: a person with a text editor sees every item id and what it asks
+    r = run("new", "T07", "2025/26", "--name", "Sevenby ICB", cwd=work)
+    assert r.returncode == 0, r.stderr
+    path = work / "assessments" / "T07" / "2025-26.yaml"
+    text = path.read_text()
+    fw = load_framework()
+    for item in fw.items.values():
+        assert f"\n  {item.id}:" in text and item.statement in text
+    assert run("validate", str(path), cwd=work).returncode == 0
+    assert Store(work / "assessments").find("T07", "2025/26").is_blank()
+    scores = json.loads(run("score", "--organisation", "T07", "--format", "json", cwd=work).stdout)
+    assert {r["answered"] for r in scores} == {0} and all(r["score"] is None for r in scores)
+    assert not any(r["low_evidence"] for r in scores)  # no score: nothing to doubt
+    # answering in a text editor: type after the id
+    text = text.replace("\n  vision.1:", "\n  vision.1: {level: N/A}", 1)
+    text = text.replace("\n  vision.2:", "\n  vision.2: {level: 2 Developing}", 1)
+    text = text.replace("\n  vision.3:", "\n  vision.3: {level: Don't know}", 1)
+    path.write_text(text)
+    assert run("validate", str(path), cwd=work).returncode == 0
+    rows = json.loads(run("score", "--organisation", "T07", "--format", "json", cwd=work).stdout)
+    vision = next(r for r in rows if r["dimension"] == "vision")
+    assert (vision["na"], vision["answered"], vision["unknown"], vision["score"]) == (1, 1, 1, 2)
 
 
 @pytest.mark.parametrize(

@@ -133,3 +133,26 @@ def test_one_organisation_is_very_incomplete_in_latest_year(shipped):
     overall = table[(table["dimension"] == "overall") & (table["period"] == "2024/25")]
     assert (overall["completeness"] < 0.5).sum() >= 1
     assert (overall["completeness"] >= 0.5).sum() >= 10
+
+
+def test_demo_shows_what_a_board_must_not_miss(shipped, items):
+    # issue 9: the demo shows unconfirmed carried-over answers (with a headline warning),
+    # an organisation with too few comparable answers to report a change, and disagreements
+    # both resolved and still open
+    from engagecycle.benchmark import NOT_ENOUGH, UNCONFIRMED_WARN_SHARE, year_on_year
+
+    fw = load_framework()
+    table = score_table(shipped.assessments, fw, items=items)
+    overall = table[(table["dimension"] == "overall") & (table["period"] == "2024/25")]
+    answers = overall["items"] - overall["unanswered"]
+    share = overall["unconfirmed"] / answers
+    assert (share >= UNCONFIRMED_WARN_SHARE).sum() >= 1  # a headline warning
+    assert ((overall["unconfirmed"] > 0) & (share < UNCONFIRMED_WARN_SHARE)).sum() >= 3
+    latest = items[items["period"] == "2024/25"]
+    directions = {
+        code: year_on_year(items, code, "2024/25", fw).set_index("dimension").loc["overall"]
+        for code in sorted(latest["organisation"].unique())
+    }
+    assert any(r["direction"] == NOT_ENOUGH for r in directions.values())
+    disputed = latest[latest["discuss"]]
+    assert disputed["resolved"].sum() >= 5 and (~disputed["resolved"]).sum() >= 5

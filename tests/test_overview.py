@@ -25,6 +25,7 @@ from engagecycle.reports.overview import (
     handovers_section,
     headline,
     link_href,
+    movers_section,
     organisations_section,
     prepare_overview,
 )
@@ -146,6 +147,43 @@ def test_movers_are_ordered_and_limited_to_real_change(ov):
     assert list(top_movers(ov, "declined")["organisation"]) == ["B02"]
 
 
+def test_movers_only_with_enough_comparable_answers_and_unconfirmed_counted():
+    # issue 9, points 3 and 4: S01 "improves" by 2 levels on 1 item in 15 answered both
+    # years (about 2% of its items): it must not be listed or charted as most improved.
+    # U02's team copied every vision answer and never confirmed them.
+    thin = {i: None for i in FW.items if not i.startswith("vision.1")}
+    copied = {i: 2 for i in FW.items}
+    a = make("U02", "2024/25", "Uncopied ICB", 3)
+    for i in [i for i in FW.items if i.startswith("vision.")]:
+        a.set_level(i, 2)
+        a.set_carried_over(i, True)
+    s = scored(
+        [
+            make("A01", "2023/24", "Alpha ICB", 2),
+            make("A01", "2024/25", "Alpha ICB", 3),
+            make("S01", "2023/24", "Sparse ICB", 1),
+            make("S01", "2024/25", "Sparse ICB", 3, overrides=thin),
+            make("U02", "2023/24", "Uncopied ICB", 2, overrides=copied),
+            a,
+        ]
+    )
+    data = build_overview(s.scores, s.items, FW, "2024/25")
+    orgs = data.organisations.set_index("organisation")
+    assert orgs.loc["S01", "direction"] == benchmark.NOT_ENOUGH
+    assert orgs.loc["S01", "items_compared"] == 1
+    assert list(top_movers(data, "improved")["organisation"]) == ["A01", "U02"]  # both +1
+    html = movers_section(data)
+    improved = html.split("Most improved</h3>")[1].split("</table>")[0]
+    assert "Sparse ICB" not in improved and "Alpha ICB" in improved
+    assert "S01 (" in html and "too few comparable answers" in html
+    assert orgs.loc["U02", "unconfirmed"] == 3
+    assert "3 answers in all" in headline(data)
+    table = organisations_section(data)
+    row = table.split("Uncopied ICB")[1].split("</tr>")[0]
+    assert "<td class='num'>3 <span class='muted'>(7%)</span></td>" in row
+    assert "too few to compare" in table.split("Sparse ICB")[1].split("</tr>")[0]
+
+
 def test_first_assessment_is_never_called_a_change():
     only_new = scored([make("N01", "2024/25", "New ICB", 2)])
     data = build_overview(only_new.scores, only_new.items, FW, "2024/25")
@@ -174,7 +212,8 @@ def test_completeness_lists_low_evidence_organisations():
     )
     data = build_overview(s.scores, s.items, FW, "2024/25")
     row = data.organisations.set_index("organisation").loc["L02"]
-    assert sorted(row["low_dimensions"]) == ["monitor", "vision"]
+    # monitor has nothing answered: no score, which is never also low evidence
+    assert sorted(row["low_dimensions"]) == ["vision"]
     assert row["unanswered"] == 5
     html = completeness_section(data)
     assert "1 organisation has low evidence" in html

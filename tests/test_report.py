@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from engagecycle.benchmark import format_change
 from engagecycle.errors import EngageError
+from engagecycle.files import public_mode
 from engagecycle.reports import export
 from engagecycle.reports.export import external_references
 from engagecycle.reports.notebook import prepare
@@ -99,7 +102,10 @@ def test_too_few_peers_hides_peer_figures():
 def test_peers_shown_with_enough_peers_and_anonymous():
     r = prepare("X01", "2024/25", assessments=str(DEMO))
     assert r.data.peer_count >= 5
-    assert "percentile rank" in r.headline().html
+    # issue 9, point 5: the position in words, not "percentile rank" or "rank 38 of 100"
+    html = r.headline().html
+    assert "higher than" in html and "% of its" in html and "peers" in html
+    assert "percentile rank" not in html and "of 100" not in html
     names = {a.name for a in r.scored.assessments if a.code != "X01"}
     body = r.all_sections()
     assert not any(n in body for n in names)  # peers are never named by default
@@ -302,6 +308,8 @@ def test_pdf_export(tmp_path):
     pdf = tmp_path / "X02-2024-25.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert pdf.stat().st_size > 20_000
+    html = tmp_path / "X02-2024-25.html"
+    assert pdf.stat().st_mode & 0o777 == html.stat().st_mode & 0o777 == public_mode()
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
@@ -334,3 +342,156 @@ def test_badge_colours_match_chart_palette():
         colour = LEVEL_COLOURS[level].lower()
         fg = "#fff" if text_colour(LEVEL_COLOURS[level]).lower() == "#ffffff" else "#212b32"
         assert f".level-{level} {{ background: {colour}; color: {fg}; }}" in css
+
+
+# ---------------------------------------------------------------- issue 9: a board can rely on it
+
+
+def _board_folder(root: Path) -> Path:
+    """Two years of one organisation plus five peers, shaped for points 3, 4, 5 and 6.
+
+    Z01 2024/25: vision copied from 2023/24 and never confirmed; strategy answered afresh
+    (all comparable); roles with only one item also answered last year; governance with
+    nothing answered; one open disagreement and one the room resolved.
+    """
+    folder = root / "assessments"
+    store = Store(folder)
+    fw = store.framework
+    ids = {d.id: [i.id for i in d.items] for d in fw.dimensions}
+    then = store.create("Z01", "2023/24", "Zedford ICB", "ICB")
+    for item in fw.items:
+        then.set_level(item, 1)
+    for item in ids["roles"][1:]:
+        then.set_level(item, None)  # only roles.1 answered last year
+    store.save(then)
+    now = store.create("Z01", "2024/25", "Zedford ICB", "ICB")
+    for item in fw.items:
+        now.set_level(item, 3)
+    for item in ids["vision"]:
+        now.set_level(item, 1)
+        now.set_carried_over(item, True)
+    for item in ids["governance"]:
+        now.set_level(item, None)
+    now.set_level("strategy.1", None)
+    now.set_raters("strategy.1", {"AB": 1, "CD": 3})  # open: spread 2, nothing agreed
+    now.set_raters("strategy.2", {"AB": 1, "CD": 4})
+    now.set_agreed("strategy.2", "Level 3: the strategy is approved but not yet used.")
+    store.save(now)
+    for n, level in enumerate([1, 2, 2, 3, 4], 1):
+        peer = store.create(f"P0{n}", "2024/25", f"Peer {n} ICB", "ICB")
+        for item in fw.items:
+            peer.set_level(item, level)
+        store.save(peer)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    folder = _board_folder(tmp_path_factory.mktemp("board"))
+    return prepare("Z01", "2024/25", assessments=str(folder))
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_unconfirmed_answers_are_counted_listed_and_warned_about(board):
+    # issue 9, point 3: 4 vision answers copied and never confirmed, of 66 answers (6%...)
+    headline = _text(board.headline().html)
+    n = len(board.data.unconfirmed)
+    total = 70 - int(board.data.scores.set_index("dimension").loc["overall", "unanswered"])
+    assert n == 4 and list(board.data.unconfirmed["item"]) == [f"vision.{k}" for k in (1, 2, 3, 4)]
+    assert n / total < 0.1 and "Not yet confirmed:" not in headline  # below the threshold
+    section = _text(board.unconfirmed().html)
+    assert f"4 answers of {total}" in section and "Vision and shared understanding (4)" in section
+    assert all(f"vision.{k}" in section for k in (1, 2, 3, 4))
+    table = _text(board.dimensions().html)
+    assert "4 not confirmed" in table
+    # vision's answers are copies: not compared, so no "no real change" on nothing
+    yoy = board.data.year_on_year.set_index("dimension")
+    assert yoy.loc["vision", "direction"] == "not enough comparable answers"
+
+
+def test_headline_warns_when_many_answers_are_unconfirmed(tmp_path):
+    folder = _board_folder(tmp_path)
+    store = Store(folder)
+    a = store.find("Z01", "2024/25")
+    for item in [i for i in store.framework.items if i.startswith(("strategy.", "insight."))]:
+        a.set_carried_over(item, True)
+    store.save(a)
+    r = prepare("Z01", "2024/25", assessments=str(folder))
+    n = len(r.data.unconfirmed)
+    assert n >= 10
+    assert "Not yet confirmed:" in r.headline().html and f"{n} of its" in r.headline().html
+
+
+def test_change_needs_enough_comparable_answers_and_agrees_everywhere(board):
+    # issue 9, point 4
+    yoy = board.data.year_on_year.set_index("dimension")
+    assert yoy.loc["roles", "items_compared"] == 1
+    assert yoy.loc["roles", "direction"] == "not enough comparable answers"
+    table = board.dimensions().html
+    assert "too few to compare (1 of 5)" in table and "too few to compare (0 of 4)" in table
+    ov = yoy.loc["overall"]
+    assert ov["direction"] == "improved"
+    change = format_change(ov["change"])
+    headline = board.headline().html
+    assert f"improved</strong> by {change} since 2023/24" in headline
+    assert f'<p class="value">{change}</p>' in headline  # the KPI card
+    overall_row = re.search(r"<td>Overall</td>.*?</tr>", table, re.S).group(0)
+    assert change in overall_row and f"({int(ov['items_compared'])} items)" in overall_row
+    trend = board.trend().html
+    assert f"Overall score improved by {change} since 2023/24, like for like" in trend
+    # the published points (1.0 then, ~2.6 now) are not what the title compares
+    assert "rose from" not in trend
+
+
+def test_words_a_board_member_reads(board):
+    # issue 9, point 5
+    html = board.headline().html + board.discussion().html
+    assert "percentile rank" not in html and "of 100" not in html
+    assert re.search(r"higher than (all \d+ peers|\d+% of its \d+ peers)", _text(html))
+    assert "1 item still needs a conversation" in _text(board.discussion().html)
+    # governance has no score: shown as such, never also as low evidence
+    peer = board.data.peer.set_index("dimension")
+    assert math.isnan(peer.loc["governance", "score"])
+    assert not peer.loc["governance", "low_evidence"]
+    row = re.search(r"<td>Engagement in governance</td>.*?</tr>", board.dimensions().html, re.S)
+    assert "no score" in row.group(0) and "*" not in row.group(0)
+    assert "Engagement in governance" not in board.wheel().html.split("Low evidence")[-1]
+    # the method is in the report, in words, with the thresholds the code uses
+    method = _text(board.method().html)
+    assert "docs/scoring.md" not in method and "engagecycle" not in method.lower()
+    for words in ("median", "at least 2 items", "50%", "0.25", "10%", "below 2"):
+        assert words in method
+
+
+def test_every_dash_in_a_table_has_its_reason_on_the_page(tmp_path):
+    # issue 9, point 5: a first assessment with too few peers leaves dashes in the peer and
+    # change columns; each kind is explained under the table that shows it
+    folder = _board_folder(tmp_path)
+    r = prepare("Z01", "2023/24", assessments=str(folder), min_peers=5)
+    for name in ("dimensions", "discussion", "actions", "baton", "unconfirmed"):
+        html = getattr(r, name)().html
+        for table in re.findall(r"<table.*?</table>", html, re.S):
+            head = [_text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+            for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+                cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+                for col, cell in enumerate(cells):
+                    if cell == "–":
+                        notes = _text(html.split(table, 1)[1])
+                        assert "– in" in notes, (name, head[col] if col < len(head) else col)
+    table = r.dimensions().html
+    assert "– in the peer columns" in table and "– in the change column" in table
+
+
+def test_open_disagreements_listed_resolved_ones_counted(board):
+    # issue 9, point 6
+    d = board.data.discussion.set_index("item")
+    assert bool(d.loc["strategy.2", "resolved"]) and not bool(d.loc["strategy.1", "resolved"])
+    html = board.discussion().html
+    open_part, resolved_part = html.split("Resolved in discussion")
+    assert "strategy.1" in open_part and "strategy.2" not in open_part
+    assert "(1)" in resolved_part and "strategy.2" in resolved_part
+    assert "Level 3: the strategy is approved but not yet used." in resolved_part
+    assert board.data.scores.set_index("dimension").loc["strategy", "discuss"] == 1

@@ -83,8 +83,9 @@ def test_nothing_answered_is_missing_not_zero():
     t = score_table([make({"vision.1": "unknown"})], FW)
     r = row(t, "vision")
     assert math.isnan(r.score) and r.level == ""
-    assert r.completeness == 0 and r.low_evidence
-    assert math.isnan(row(t, "overall").score)
+    # no score is never also "low evidence": there is no score to doubt (issue 9, point 5)
+    assert r.completeness == 0 and not r.low_evidence
+    assert math.isnan(row(t, "overall").score) and not row(t, "overall").low_evidence
 
 
 def test_low_evidence_below_half():

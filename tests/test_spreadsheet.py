@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from engagecycle.framework import load_framework
+from engagecycle.levels import NA, UNKNOWN
 from engagecycle.spreadsheet import layout as L
 from engagecycle.spreadsheet.actions import plan_csv, plan_rows, write_action_plan
 from engagecycle.spreadsheet.importer import ImportFailed, import_workbook
@@ -179,10 +180,21 @@ def _all_cells(path: Path):
             yield from row
 
 
-def test_template_writes_no_formulas_and_marks_risky_text(rich):
+def test_template_formulas_only_in_locked_worked_out_columns_and_marks_risky_text(rich):
     _, out, _ = rich
+    wb = openpyxl.load_workbook(out)
+    worked_out = {
+        L.ITEMS: {L.VALUE_USED, *L.HELPERS},
+        L.DIMENSIONS: set(L.LIVE),
+    }
+    for ws in wb.worksheets:
+        heads = headers(ws)
+        allowed = {heads[h] for h in worked_out.get(ws.title, ()) if h in heads}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    assert c.column in allowed and c.protection.locked, (ws.title, c.coordinate)
     cells = list(_all_cells(out))
-    assert not [c.coordinate for c in cells if c.data_type == "f"]
     found = {L.normalise_newlines(t): False for t in RISKY[:5]}
     found['=HYPERLINK("http://example.invalid")'] = False  # notes
     found["-Publish you said, we did"] = False  # action
@@ -224,7 +236,8 @@ def test_action_plan_xlsx_and_csv_neutralise(rich, tmp_path):
 def test_template_data_validation_and_protection_survive_reopening(rich):
     _, out, _ = rich
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == list(L.SHEETS)
+    assert wb.sheetnames == [*L.SHEETS, L.LISTS]
+    assert wb[L.LISTS].sheet_state == "hidden"
     ws = wb[L.ITEMS]
     cols = headers(ws)
     rows = item_rows(ws)
@@ -326,7 +339,8 @@ def test_filled_workbook_merges_and_reports_per_dimension(rich, tmp_path):
         acts.cell(L.FIRST_ROW + 3, 2).value = "Monitor"  # short label is accepted
         acts.cell(L.FIRST_ROW + 3, 3).value = "Publish what changed"
         acts.cell(L.FIRST_ROW + 3, 5).value = datetime(2025, 9, 30)
-        wb[L.DIMENSIONS].cell(L.FIRST_ROW + 2, 5).value = "2"  # roles target, as text
+        dims = wb[L.DIMENSIONS]
+        dims.cell(L.FIRST_ROW + 2, headers(dims)[L.TARGET]).value = "2"  # roles, as text
 
     filled = edit(out, tmp_path / "filled.xlsx", fill)
     result = import_workbook(filled, store)
@@ -689,3 +703,140 @@ def test_cli_template_import_actions_and_score(tmp_path):
     assert [c.value for c in ws[4]][:3] == ["Dimension", "Action", "Owner"]
     p = run(tmp_path, "actions", "T99", "2024/25")
     assert p.returncode == 1 and "no assessment for T99 2024/25" in p.stderr
+
+
+# ----------------------------------------------------------------- issue 9: details, agreed,
+# confirmed, unconfirmed in the change report
+
+
+def set_detail(wb, key: str, value) -> None:
+    wb[L.INSTRUCTIONS][f"B{L.DETAIL_ROWS[key]}"].value = value
+
+
+def test_workbook_records_the_assessment_details(rich, tmp_path):
+    # issue 9, point 8: date, facilitator, participants and share_evidence without YAML edits
+    store, out, _ = rich
+    info = openpyxl.load_workbook(out)[L.INSTRUCTIONS]
+    assert info[f"B{L.DETAIL_ROWS['participants']}"].value == "AB\nChloé D"
+    assert info[f"B{L.DETAIL_ROWS['share_evidence']}"].value == "No"
+    assert not info[f"B{L.DETAIL_ROWS['facilitator']}"].protection.locked
+
+    def fill(wb):
+        set_detail(wb, "assessed_on", datetime(2025, 2, 11))
+        set_detail(wb, "facilitator", "Head of engagement")
+        set_detail(wb, "participants", "Lay member, PPE\nHealthwatch; AB")
+        set_detail(wb, "share_evidence", "Yes")
+
+    result = import_workbook(edit(out, tmp_path / "d.xlsx", fill), store)
+    assert "Assessment details: assessment date, facilitator, participants, evidence sharing" in (
+        result.report(FW)
+    )
+    a = store.find("T01", "2024/25")
+    assert a.assessed_on == date(2025, 2, 11) and a.facilitator == "Head of engagement"
+    assert a.participants == ["Lay member, PPE", "Healthwatch", "AB"]
+    assert a.share_evidence is True
+    # a new workbook made from the saved file carries them, and round-trips unchanged
+    again = tmp_path / "again.xlsx"
+    write_template(store, "T01", "2024/25", again)
+    assert not import_workbook(again, store).merge.changed
+
+
+def test_bad_details_are_reported_with_their_cell(rich, tmp_path):
+    store, out, path = rich
+    before = path.read_bytes()
+    bad = edit(out, tmp_path / "b.xlsx", lambda wb: set_detail(wb, "share_evidence", "maybe"))
+    with pytest.raises(ImportFailed) as exc:
+        import_workbook(bad, store)
+    assert f"cell B{L.DETAIL_ROWS['share_evidence']}: 'maybe' is not Yes or No" in str(exc.value)
+    assert path.read_bytes() == before
+
+
+def test_agreed_column_records_what_the_room_agreed(rich, tmp_path):
+    # issue 9, point 6: a disputed item is resolved from the workbook
+    store, out, _ = rich
+    text = "Level 3: the board minutes show the definition in use."
+
+    def fill(wb):
+        set_item(wb, "vision.1", L.AGREED, text)
+
+    result = import_workbook(edit(out, tmp_path / "a.xlsx", fill), store)
+    assert "1 agreed outcome" in result.report(FW)
+    a = store.find("T01", "2024/25")
+    assert a.response("vision.1").agreed == text and a.response("vision.1").resolved
+    again = tmp_path / "again.xlsx"
+    write_template(store, "T01", "2024/25", again)
+    ws = openpyxl.load_workbook(again)[L.ITEMS]
+    assert ws.cell(item_rows(ws)["vision.1"], headers(ws)[L.AGREED]).value == text
+
+
+def test_confirmed_column_confirms_a_whole_dimension(tmp_path):
+    # issue 9, point 3: confirm everything carried over in one dimension at once; the change
+    # report says what is still unconfirmed
+    store = make_store(tmp_path, {"T01/2023-24.yaml": PREVIOUS})
+    out = tmp_path / "next.xlsx"
+    write_template(store, "T01", "2024/25", out, from_previous=True)
+    ws = openpyxl.load_workbook(out)[L.DIMENSIONS]
+    cols = headers(ws)
+    vision = next(r for r in range(L.FIRST_ROW, ws.max_row + 1) if ws.cell(r, 2).value == "vision")
+    assert ws.cell(vision, cols[L.CONFIRMED]).value == "No"  # something to confirm
+    assert ws.cell(vision + 1, cols[L.CONFIRMED]).value is None  # strategy: nothing carried
+    first = import_workbook(out, store)
+    report = first.report(FW)
+    assert "Still not confirmed: 2 answers carried over from last year" in report
+    assert "Vision and shared understanding (2)" in report
+
+    def confirm(wb):
+        dims = wb[L.DIMENSIONS]
+        dims.cell(vision, headers(dims)[L.CONFIRMED]).value = "Yes"
+
+    again = tmp_path / "again.xlsx"
+    write_template(store, "T01", "2024/25", again)
+    result = import_workbook(edit(again, tmp_path / "c.xlsx", confirm), store)
+    report = result.report(FW)
+    assert "Confirmed as a whole" in report and "Vision and shared understanding (2 answers)" in (
+        report
+    )
+    assert "Still not confirmed" not in report
+    a = store.find("T01", "2024/25")
+    assert a.unconfirmed() == [] and not a.dimension_carried_over("vision")
+    assert not any(x.carried_over for x in a.actions())
+
+
+def test_a_format_1_workbook_still_imports_and_keeps_agreed(rich, tmp_path):
+    store, out, _ = rich
+    a = store.find("T01", "2024/25")
+    a.set_agreed("vision.1", "Kept")
+    store.save(a)
+    fresh = tmp_path / "fresh.xlsx"
+    write_template(store, "T01", "2024/25", fresh)
+
+    def as_format_1(wb):
+        info = wb[L.INSTRUCTIONS]
+        info[f"B{L.INFO_ROWS['format']}"].value = 1
+        for row in L.DETAIL_ROWS.values():
+            info[f"A{row}"].value = info[f"B{row}"].value = None
+        ws = wb[L.ITEMS]
+        col = headers(ws)[L.AGREED]
+        for row in range(L.HEADER_ROW, ws.max_row + 1):
+            ws.cell(row, col).value = None
+        set_item(wb, "vision.2", L.LEVEL, 4)
+
+    import_workbook(edit(fresh, tmp_path / "v1.xlsx", as_format_1), store, replace=True)
+    a = store.find("T01", "2024/25")
+    assert a.response("vision.2").level == 4 and a.response("vision.1").agreed == "Kept"
+
+
+def test_level_words_mean_what_the_import_reads():
+    words = dict(L.level_words())
+    for word, code in words.items():
+        expected = {L.LIST_NA: NA, L.LIST_UNKNOWN: UNKNOWN}.get(code, code)
+        assert L.parse_level(word) == expected, word
+    for typed in (
+        "2 Developing",
+        "N/A",
+        "Don't know",
+        "don\u2019t know",
+        "Embedded",
+        "4 - Embedded",
+    ):
+        assert " ".join(typed.lower().split()) in words, typed

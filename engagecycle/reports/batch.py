@@ -3,7 +3,10 @@
 How it stays fast and safe (see docs/architecture.md and design §6, §8):
 
 - Files are validated and scored **once**; the result is written as a bundle that every
-  notebook reads instead of re-scoring. Invalid files are listed, never fatal.
+  notebook reads instead of re-scoring. Invalid files are listed, never fatal. The bundle
+  holds everyone's evidence, so it goes into a private temporary folder outside the output
+  folder (removed on success and on failure), and the load cache into the user's own cache
+  folder; nothing but published pages and files is ever written under `--out`.
 - Worker **processes** (the `spawn` start method: nothing with sockets or kernels is forked)
   each keep one warm kernel (`NotebookRunner(reuse_kernel=True)`) and one HTML exporter for
   their whole life. The kernel is reset before every page, so nothing leaks between reports.
@@ -54,7 +57,7 @@ REPORT_NOTEBOOK = REPO / "notebooks" / "report.ipynb"
 BREAK_ENV = "ENGAGECYCLE_TEST_BREAK_REPORTS"
 BROKEN_AS_OF = "not-a-date"
 STAGING = ".staging-"
-WORK = ".work"
+LEGACY_CACHE = ".cache"  # where versions before 0.2 kept a pickled load cache (removed on sight)
 
 
 @dataclass
@@ -167,10 +170,27 @@ def check_as_of(value: str) -> str:
         raise EngageError(f"--as-of must be a date like 2025-03-31 (found {value!r})") from None
 
 
-def cache_file(out: Path, assessments: Path) -> Path:
-    """Where the load cache for one assessments folder lives (inside the output folder)."""
+def cache_file(assessments: Path) -> Path:
+    """Where the load cache for one assessments folder lives: the user's own cache folder."""
+    from ..files import user_cache_dir
+
     digest = hashlib.sha1(str(assessments.resolve()).encode()).hexdigest()[:12]
-    return out / ".cache" / f"assessments-{digest}.pkl"
+    return user_cache_dir() / f"assessments-{digest}.json"
+
+
+def remove_legacy_cache(out: Path) -> list[Path]:
+    """Delete the pickled load caches older versions left in `<out>/.cache/`.
+
+    They hold every organisation's evidence and could run code when loaded; an output folder
+    must hold neither. Only files named as those versions named them are touched.
+    """
+    folder = out / LEGACY_CACHE
+    removed = [p for p in folder.glob("assessments-*.pkl") if p.is_file()]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only if nothing else is in it
+    return removed
 
 
 def plan_batch(options: BatchOptions) -> Plan:
@@ -178,8 +198,7 @@ def plan_batch(options: BatchOptions) -> Plan:
     from .cache import load_folder
 
     framework = load_framework()
-    out = Path(options.out).resolve()
-    cache = cache_file(out, Path(options.assessments)) if options.cache else None
+    cache = cache_file(Path(options.assessments)) if options.cache else None
     loaded = load_folder(options.assessments, framework, cache)
     periods = loaded.periods()
     if not periods:
@@ -621,6 +640,8 @@ def _org_info(scores, period: str) -> dict[str, dict]:
             "score": score,
             "level": str(r.level),
             "completeness": completeness,
+            "answers": int(r.items) - int(r.unanswered),
+            "unconfirmed": int(r.unconfirmed),
         }
     return info
 
@@ -639,6 +660,16 @@ def run_batch(
     options: BatchOptions, *, progress_stream=None, bar: bool | None = None, log=None
 ) -> BatchResult:
     """Produce everything under `<out>/<YYYY-YY>/`; see the module docstring for how."""
+    from ..files import private_workdir
+
+    # The bundle holds every organisation's evidence: it goes in a private folder outside
+    # `out`, removed when this block ends, whether the run succeeds, fails or is interrupted.
+    with private_workdir("engagecycle-batch-") as workdir:
+        return _run_batch(options, workdir / "bundle.json", progress_stream, bar, log)
+
+
+def _run_batch(options: BatchOptions, bundle: Path, progress_stream, bar, log) -> BatchResult:
+    from ..files import write_public_text
     from .index import failure_html, index_html, problem_lines
 
     started = time.perf_counter()
@@ -651,11 +682,13 @@ def run_batch(
     _check_replaceable(final)
     out.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out, slug)
+    legacy = remove_legacy_cache(out)
+    if legacy:
+        log(f"removed {len(legacy)} old load cache file(s) from {out / LEGACY_CACHE}")
     # mkdir (not mkdtemp, which makes it private to us) so the folder gets the usual
     # permissions: it becomes <out>/<YYYY-YY>/ and colleagues may need to read it.
     staging = out / f".{slug}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir()
-    bundle = staging / WORK / "bundle.pkl"
 
     # Tasks need only paths, so the workers can start (and warm their kernels) right away.
     tasks = make_tasks(plan, options, staging, bundle)
@@ -687,17 +720,15 @@ def run_batch(
             html_path = Path(task.html)
             if page["status"] != "ok" and not html_path.exists():
                 html_path.parent.mkdir(parents=True, exist_ok=True)
-                html_path.write_text(failure_html(page, plan.period), encoding="utf-8")
+                write_public_text(html_path, failure_html(page, plan.period))
                 page["error_page"] = _relative(html_path, staging)
         manifest["seconds"] = round(time.perf_counter() - started, 2)
-        (staging / "index.html").write_text(index_html(manifest), encoding="utf-8")
+        write_public_text(staging / "index.html", index_html(manifest))
         manifest["files"] = sorted(
-            _relative(p, staging)
-            for p in staging.rglob("*")
-            if p.is_file() and WORK not in p.relative_to(staging).parts
+            _relative(p, staging) for p in staging.rglob("*") if p.is_file()
         ) + ["manifest.json"]
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        write_public_text(
+            staging / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
         )
         _check_replaceable(final)
         swap_in(staging, final)
@@ -750,6 +781,8 @@ def _write_summary(plan: Plan, options: BatchOptions, scores, items, folder: Pat
         table,
         actions,
         folder / "summary.xlsx",
+        framework=plan.framework,
+        period=plan.period,
         about=[
             ("Period", plan.period),
             ("Made", datetime.now().isoformat(timespec="seconds")),

@@ -68,8 +68,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import tempfile
-
+    from ..files import private_workdir
     from .data import resolve_organisation, resolve_period, score_folder, write_bundle
     from .render import render_report
 
@@ -88,8 +87,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     periods = sorted({a.period for a in scored.assessments if a.code == org})
     period = resolve_period(normalise_period(args.period), periods)
     print(f"Writing the {period} report for {org}...", file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="engagecycle-report-") as work:
-        bundle = write_bundle(scored, Path(work) / "bundle.pkl")
+    with private_workdir("engagecycle-report-") as work:
+        bundle = write_bundle(scored, work / "bundle.json")
         result = render_report(
             org,
             period,

@@ -1,26 +1,29 @@
 """Getting the scored data a report needs: from the assessments folder, or from a bundle.
 
 A batch scores everything once and writes a *bundle* (the score table, the item table and
-the parsed assessments) so that each report reads it in milliseconds instead of parsing and
-re-scoring every file. A bundle is a pickle written by us into the output folder; only load
-bundles you produced.
+the parsed assessments) so that each report reads it instead of parsing and re-scoring every
+file. The bundle holds every organisation's evidence, so it is a working file: it is written
+into a private temporary folder (`files.private_workdir`), never into an output folder, and
+it is JSON, so reading one can never run code (a pickle could).
 """
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from ..assessment import Assessment, normalise_code, normalise_period
 from ..errors import EngageError
+from ..files import read_json, write_private_json
 from ..framework import Framework, load_framework
 from ..scoring import item_table, score_table
 from ..store import Store
 
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2  # 1 was a pickle
+BUNDLE_KIND = "engagecycle score bundle"
 
 
 @dataclass
@@ -55,41 +58,68 @@ def score_folder(folder: str | Path, framework: Framework | None = None) -> Scor
     return Scored(framework, result.assessments, scores, items, result.problems)
 
 
+def _frame(df: pd.DataFrame) -> dict:
+    """A DataFrame as plain JSON: column order, dtypes and values (missing as null)."""
+    columns = {}
+    for col in df.columns:
+        values = df[col].astype(object).where(df[col].notna(), None).tolist()
+        columns[str(col)] = values
+    return {
+        "columns": [str(c) for c in df.columns],
+        "dtypes": {str(c): str(t) for c, t in df.dtypes.items()},
+        "values": columns,
+    }
+
+
+def _unframe(data: dict) -> pd.DataFrame:
+    out = pd.DataFrame({c: data["values"][c] for c in data["columns"]}, columns=data["columns"])
+    for col, dtype in data["dtypes"].items():
+        out[col] = out[col].astype(dtype)
+    return out
+
+
 def write_bundle(scored: Scored, path: Path) -> Path:
+    """Write the bundle as an owner-only JSON file; `path` belongs in a private folder."""
     payload = {
+        "kind": BUNDLE_KIND,
         "version": BUNDLE_VERSION,
-        "framework": scored.framework.source,
-        "scores": scored.scores,
-        "items": scored.items,
+        "framework": str(scored.framework.source or ""),
+        "scores": _frame(scored.scores),
+        "items": _frame(scored.items),
         "docs": [(str(a.path) if a.path else "", _plain(a.doc)) for a in scored.assessments],
     }
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return path
+    return write_private_json(path, payload)
 
 
 def read_bundle(path: str | Path) -> Scored:
     try:
-        with open(path, "rb") as fh:
-            payload = pickle.load(fh)  # noqa: S301 - our own output file, see module doc
+        payload = read_json(path)
     except FileNotFoundError:
         raise EngageError(f"score bundle not found: {path}") from None
+    except (UnicodeDecodeError, ValueError):
+        raise EngageError(f"{path} is not a score bundle written by engagecycle") from None
+    if not isinstance(payload, dict) or payload.get("kind") != BUNDLE_KIND:
+        raise EngageError(f"{path} is not a score bundle written by engagecycle")
     if payload.get("version") != BUNDLE_VERSION:
         raise EngageError(f"{path} was written by another version of engagecycle; re-run batch")
     framework = load_framework(payload["framework"] or None)
     assessments = [Assessment(doc, Path(p) if p else None) for p, doc in payload["docs"]]
-    return Scored(framework, assessments, payload["scores"], payload["items"], [])
+    scores, items = _unframe(payload["scores"]), _unframe(payload["items"])
+    return Scored(framework, assessments, scores, items, [])
 
 
 def _plain(obj):
-    """Round-trip YAML nodes to plain dicts/lists so the bundle pickles small and fast."""
+    """Round-trip YAML nodes as plain JSON values; dates as ISO text (the model reads both)."""
     if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
+    if isinstance(obj, datetime):
+        return obj.date().isoformat()
+    if isinstance(obj, date):
+        return obj.isoformat()
     if isinstance(obj, str):
         return str(obj)
     return obj

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..assessment import Assessment, period_slug
-from ..benchmark import REAL_CHANGE
+from ..benchmark import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
 from ..charts_system import format_change, item_distribution, movers
 from ..errors import EngageError
 from ..framework import Dimension, Framework
@@ -52,6 +52,7 @@ CHANGE_COLUMNS = [
     "name",
     "previous_period",
     "items_compared",
+    "coverage",
     "score_then",
     "score_now",
     "change",
@@ -132,8 +133,8 @@ def dimension_changes(
 ) -> pd.DataFrame:
     """Like-for-like change on this dimension for every organisation assessed in the period.
 
-    Organisations with no earlier assessment keep an empty `previous_period`; those whose
-    earlier assessment shares no answered item in this dimension keep an empty `direction`.
+    Organisations with no earlier assessment keep an empty `previous_period` and `direction`;
+    those with too few comparable answers in this dimension have `direction` NOT_ENOUGH.
     """
     rows = scores[scores["dimension"].eq(dim)]
     names = dict(zip(rows["organisation"].astype(str), rows["name"].astype(str), strict=False))
@@ -151,6 +152,7 @@ def dimension_changes(
                 "name": names[org],
                 "previous_period": r["previous_period"] if r is not None else "",
                 "items_compared": int(r["items_compared"]) if r is not None else 0,
+                "coverage": float(r["coverage"]) if r is not None else math.nan,
                 "score_then": r["score_then"] if r is not None else math.nan,
                 "score_now": r["score_now"] if r is not None else math.nan,
                 "change": r["change"] if r is not None else math.nan,
@@ -158,7 +160,7 @@ def dimension_changes(
             }
         )
     df = pd.DataFrame(out, columns=CHANGE_COLUMNS)
-    for c in ("score_then", "score_now", "change"):
+    for c in ("coverage", "score_then", "score_now", "change"):
         df[c] = df[c].astype(float)
     return df
 
@@ -274,7 +276,7 @@ def headline(d: DimensionData) -> str:
         )
     else:
         sentences.append(f"No organisation has a score on this dimension in {esc(d.period)}.")
-    ch = d.changes[d.changes["direction"].ne("")]
+    ch = d.changes[d.changes["direction"].map(is_change)]
     if len(ch):
         up = int(ch["direction"].eq("improved").sum())
         down = int(ch["direction"].eq("declined").sum())
@@ -361,7 +363,7 @@ def items_section(d: DimensionData) -> str:
             hand = f"<br><span class='muted'>Hand-over from {esc(src)}</span>"
         rows.append(
             f"<tr><td>{esc(r.item)}</td><td>{esc(r.statement)}{hand}</td>"
-            f"<td class='num'><strong>{num(r.median)}</strong></td>"
+            f"<td class='num'><strong>{num(r.median) if r.answered else '<span class=muted>none answered</span>'}</strong></td>"
             + "".join(cell(int(getattr(r, f"level_{k}"))) for k in range(MAX_LEVEL + 1))
             + cell(int(r.na))
             + cell(int(r.unknown))
@@ -419,15 +421,16 @@ def weakest_section(d: DimensionData) -> str:
 def movement_section(d: DimensionData, report_links: str = "") -> str:
 
     ch = d.changes
-    comparable = ch[ch["direction"].ne("")]
+    comparable = ch[ch["direction"].map(is_change)]
     first = ch[ch["previous_period"].eq("")]
-    not_comp = ch[ch["previous_period"].ne("") & ch["direction"].eq("")]
+    not_comp = ch[ch["direction"].eq(NOT_ENOUGH)]
     short = d.dimension.short
     if comparable.empty:
         return (
             "<section><h2>Change since the previous assessment</h2>"
             "<p>No organisation can be compared with an earlier year on this dimension.</p>"
-            "</section>"
+            + (f"<p class='muted'>Not compared ({'; '.join(_not_compared(first, not_comp))}).</p>")
+            + "</section>"
         )
     up = int(comparable["direction"].eq("improved").sum())
     down = int(comparable["direction"].eq("declined").sum())
@@ -442,7 +445,9 @@ def movement_section(d: DimensionData, report_links: str = "") -> str:
         notes.append(f"first assessment: {esc(_join(list(first['organisation'])))}")
     if len(not_comp):
         notes.append(
-            f"no item answered in both years: {esc(_join(list(not_comp['organisation'])))}"
+            "too few comparable answers (a change needs at least "
+            f"{CHANGE_MIN_ITEMS} items and {CHANGE_MIN_SHARE:.0%} of the applicable ones "
+            f"answered in both years): {esc(_join(list(not_comp['organisation'])))}"
         )
     if notes:
         lead += f"<p class='muted'>Not compared ({'; '.join(notes)}).</p>"
@@ -469,8 +474,18 @@ def movement_section(d: DimensionData, report_links: str = "") -> str:
         "<th class='num'>Items</th><th>Result</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
         "<p class='muted'>Then and now are recomputed on the items answered in both years "
-        "only, so they can differ from each year's published score.</p></section>"
+        "only, so they can differ from each year's published score. Only organisations with "
+        "enough comparable answers are listed and charted.</p></section>"
     )
+
+
+def _not_compared(first: pd.DataFrame, not_comp: pd.DataFrame) -> list[str]:
+    notes = []
+    if len(first):
+        notes.append(f"first assessment: {esc(_join(list(first['organisation'])))}")
+    if len(not_comp):
+        notes.append(f"too few comparable answers: {esc(_join(list(not_comp['organisation'])))}")
+    return notes or ["none"]
 
 
 def _org(code: str, name: str, report_links: str, period: str) -> str:
@@ -533,13 +548,15 @@ def method_note(d: DimensionData) -> str:
         f"<li><strong>Low evidence</strong> means fewer than {LOW_EVIDENCE_BELOW * 100:.0f}% "
         "of the dimension's applicable items were answered.</li>"
         "<li><strong>Change</strong> compares each organisation with its own most recent "
-        "earlier assessment on like-for-like items (answered in both years). A change of "
-        f"{REAL_CHANGE:g} or more either way counts as real.</li>"
+        "earlier assessment on like-for-like items (answered in both years, this year's "
+        "answer given or confirmed this year). A change of "
+        f"{REAL_CHANGE:g} or more either way counts as real. It is measured only when at "
+        f"least {CHANGE_MIN_ITEMS} of the dimension's items, and {CHANGE_MIN_SHARE:.0%} of "
+        "those that apply, can be compared.</li>"
         "<li><strong>Good practice</strong> quotes only organisations whose assessment sets "
         "<code>share_evidence: true</code>; the words are theirs and have not been checked.</li>"
         "</ul><p class='muted'>"
-        f"Framework: {esc(fw.title)} (version {fw.version}). The full method is in "
-        "docs/scoring.md of engagecycle.</p></section>"
+        f"Framework: {esc(fw.title)} (version {fw.version}).</p></section>"
     )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import EngageError
-from ..yamlio import atomic_write_text
+from ..files import make_public, write_public_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -150,8 +150,7 @@ def write_html(html: str, path: Path) -> Path:
     bad = external_references(html)
     if bad:
         raise EngageError(f"refusing to write {path}: it references external resources: {bad[:3]}")
-    atomic_write_text(path, html, backup=False)
-    return path
+    return write_public_text(path, html)
 
 
 def find_chromium() -> str | None:
@@ -206,4 +205,4 @@ def html_to_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None) ->
             tail = (proc.stderr or "").strip().splitlines()[-3:]
             raise EngageError(f"Chromium could not print {html_path} to PDF: {' '.join(tail)}")
         shutil.move(str(tmp_pdf), pdf_path)
-    return pdf_path
+    return make_public(pdf_path)

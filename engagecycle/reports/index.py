@@ -48,6 +48,16 @@ def _page(title: str, body: str, footer: str) -> str:
     )
 
 
+def _uk_date(stamp: str) -> str:
+    """'2026-12-03T10:00:00' -> '3 December 2026' (the form a reader in the UK expects)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(stamp)[:10]).strftime("%-d %B %Y")
+    except ValueError:
+        return str(stamp)
+
+
 def _level(score, level: str) -> str:
     if score is None or level in (None, ""):
         return '<span class="level level-none">No score</span>'
@@ -108,7 +118,7 @@ def index_html(manifest: dict) -> str:
         '<p class="kicker">Engagement Cycle self-assessment</p>',
         f"<h1>Reports for {e(period)}</h1>",
         f'<p class="meta">{ok} of {len(reports)} organisation reports produced on '
-        f"{e(manifest.get('created', '')[:10])}; peers: {e(peers)}.</p>",
+        f"{e(_uk_date(manifest.get('created', '')))}; peers: {e(peers)}.</p>",
         "</header>",
     ]
     problems = problem_lines(manifest)
@@ -157,11 +167,12 @@ def index_html(manifest: dict) -> str:
 
     parts.append("<h2>Organisation reports</h2>")
     low_evidence_seen = False
+    unconfirmed_seen = 0
     if reports:
         parts.append(
             '<table class="dims"><thead><tr><th>Organisation</th><th>Type</th>'
             '<th>Peer group</th><th>Overall</th><th class="num">Completeness</th>'
-            "<th>Status</th><th>Report</th></tr></thead><tbody>"
+            '<th class="num">Not confirmed</th><th>Status</th><th>Report</th></tr></thead><tbody>'
         )
         for page in reports:
             info = page.get("info", {})
@@ -185,11 +196,23 @@ def index_html(manifest: dict) -> str:
                     f'<br><span class="error">{e(_failure_text(page))}</span>'
                 )
                 cell = _link(page, "what went wrong")
+            unconfirmed = int(info.get("unconfirmed") or 0)
+            answers = int(info.get("answers") or 0)
+            carried = "0"
+            if unconfirmed:
+                unconfirmed_seen += unconfirmed
+                carried = f"{unconfirmed}" + (
+                    f' <span class="muted">({unconfirmed / answers * 100:.0f}%)</span>'
+                    if answers
+                    else ""
+                )
             parts.append(
                 f"<tr><td><strong>{e(page['key'])}</strong> {e(info.get('name', ''))}</td>"
-                f"<td>{e(info.get('org_type', ''))}</td><td>{e(info.get('peer_group', ''))}</td>"
+                f"<td>{e(info.get('org_type', ''))}</td>"
+                f"<td>{e(info.get('peer_group', '') or 'none')}</td>"
                 f"<td>{_level(info.get('score'), info.get('level', ''))}</td>"
-                f'<td class="num">{e(shown)}</td><td>{status}</td><td>{cell}</td></tr>'
+                f'<td class="num">{e(shown)}</td><td class="num">{carried}</td>'
+                f"<td>{status}</td><td>{cell}</td></tr>"
             )
         parts.append("</tbody></table>")
         if low_evidence_seen:
@@ -197,6 +220,13 @@ def index_html(manifest: dict) -> str:
                 '<p class="muted">* low evidence: fewer than half the applicable items were '
                 "answered, so the overall score rests on little and should be read with care.</p>"
             )
+        parts.append(
+            '<p class="muted">Not confirmed: answers copied from the year before that the team '
+            "has not yet confirmed or changed (in brackets, their share of all its answers); "
+            "they count in the scores but not in any change"
+            + (f"; {unconfirmed_seen} in all" if unconfirmed_seen else "")
+            + ".</p>"
+        )
     else:
         parts.append("<p>No organisation had an assessment to report on.</p>")
 

@@ -69,6 +69,9 @@ class Report:
     def discussion(self):
         return _Html(sections.discussion_section(self.data, self.framework))
 
+    def unconfirmed(self):
+        return _Html(sections.unconfirmed_section(self.data, self.framework))
+
     def evidence(self):
         return _Html(sections.evidence_section(self.data, self.framework))
 
@@ -87,6 +90,7 @@ class Report:
             self.strengths_priorities(),
             self.baton(),
             self.discussion(),
+            self.unconfirmed(),
             self.evidence(),
             self.actions(),
             self.method(),

@@ -21,7 +21,17 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..assessment import period_slug
-from ..benchmark import BATON_COLUMNS, REAL_CHANGE, YOY_COLUMNS, baton, year_on_year
+from ..benchmark import (
+    BATON_COLUMNS,
+    CHANGE_MIN_ITEMS,
+    CHANGE_MIN_SHARE,
+    NOT_ENOUGH,
+    REAL_CHANGE,
+    YOY_COLUMNS,
+    baton,
+    is_change,
+    year_on_year,
+)
 from ..charts_system import distribution, format_change, heatmap
 from ..charts_system import movers as movers_chart
 from ..errors import EngageError
@@ -48,8 +58,11 @@ ORG_COLUMNS = [
     "low_dimensions",
     "unknown",
     "unanswered",
+    "answers",
+    "unconfirmed",
     "previous_period",
     "items_compared",
+    "coverage",
     "change",
     "direction",
 ]
@@ -274,8 +287,11 @@ def organisation_table(
                 "low_dimensions": low.get(org, []),
                 "unknown": int(r["unknown"]),
                 "unanswered": int(r["unanswered"]),
+                "answers": int(r["items"]) - int(r["unanswered"]),
+                "unconfirmed": int(r["unconfirmed"]),
                 "previous_period": c["previous_period"] if c is not None else "",
                 "items_compared": int(c["items_compared"]) if c is not None else 0,
+                "coverage": float(c["coverage"]) if c is not None else math.nan,
                 "change": float(c["change"]) if c is not None else math.nan,
                 "direction": str(c["direction"]) if c is not None else "",
             }
@@ -283,6 +299,7 @@ def organisation_table(
     out = pd.DataFrame(rows, columns=ORG_COLUMNS)
     out["score"] = out["score"].astype(float)
     out["change"] = out["change"].astype(float)
+    out["coverage"] = out["coverage"].astype(float)
     out = out.sort_values(["score", "organisation"], ascending=[False, True], na_position="last")
     return out.reset_index(drop=True)
 
@@ -323,9 +340,13 @@ def weakest_stage(ov: OverviewData) -> dict:
 
 
 def movers(ov: OverviewData, direction: str, n: int = MOVERS_LISTED) -> pd.DataFrame:
-    """The `n` organisations that improved (or declined) most, like-for-like overall."""
+    """The `n` organisations that improved (or declined) most, like-for-like overall.
+
+    Only organisations whose overall change is reported qualify: one with too few comparable
+    answers has no change to rank (benchmark.enough_to_compare).
+    """
     orgs = ov.organisations
-    sub = orgs[orgs["direction"].eq(direction)]
+    sub = orgs[orgs["direction"].eq(direction) & orgs["direction"].map(is_change)]
     return sub.sort_values(
         ["change", "organisation"], ascending=[direction == "declined", True]
     ).head(n)
@@ -374,7 +395,8 @@ def headline(ov: OverviewData) -> str:
         )
     else:
         sentences.append(f"No organisation {where}has an overall score in {esc(ov.period)}.")
-    comparable = orgs[orgs["direction"].ne("")]
+    comparable = orgs[orgs["direction"].map(is_change)]
+    too_few = orgs[orgs["direction"].eq(NOT_ENOUGH)]
     up = int(comparable["direction"].eq("improved").sum())
     down = int(comparable["direction"].eq("declined").sum())
     if len(comparable):
@@ -382,9 +404,26 @@ def headline(ov: OverviewData) -> str:
             f"Of the {len(comparable)} that can be compared with their previous assessment, "
             f"<strong>{up} improved</strong> and <strong>{down} declined</strong> "
             f"(like-for-like items); {len(comparable) - up - down} showed no real change."
+            + (
+                f" {plural(len(too_few), 'other')} had too few comparable answers to measure "
+                "a change."
+                if len(too_few)
+                else ""
+            )
         )
+    elif len(too_few):
+        sentences.append("No organisation has enough comparable answers to measure a change.")
     else:
         sentences.append("No organisation has an earlier assessment to compare with yet.")
+    carried = orgs[orgs["unconfirmed"].gt(0)]
+    if len(carried):
+        total = int(carried["unconfirmed"].sum())
+        sentences.append(
+            f"<strong>Not yet confirmed:</strong> {plural(len(carried), 'organisation')} "
+            f"{'has' if len(carried) == 1 else 'have'} answers copied from the year before "
+            f"that {'its' if len(carried) == 1 else 'their'} team has not confirmed "
+            f"({plural(total, 'answer')} in all); they are left out of every change."
+        )
     ws = weakest_stage(ov)
     hand = ov.handovers
     parts = []
@@ -429,7 +468,9 @@ def headline(ov: OverviewData) -> str:
         card(
             "Improved / declined",
             f"{up} / {down}" if len(comparable) else "–",
-            f"of {len(comparable)} comparable" if len(comparable) else "no earlier year",
+            f"of {len(comparable)} comparable"
+            if len(comparable)
+            else ("too few comparable answers" if len(too_few) else "no earlier year"),
         ),
         card(
             "Weakest stage",
@@ -540,13 +581,14 @@ def distribution_section(ov: OverviewData, dimension_links: str = "") -> str:
                 f"<td class='num'>{int(r[f'level_{k}']) or '<span class=muted>·</span>'}</td>"
                 for k in range(MAX_LEVEL + 1)
             )
-            spread = f"{num(r['q1'])}–{num(r['q3'])}" if r["n"] else "–"
-            rng = f"{num(r['min'])}–{num(r['max'])}" if r["n"] else "–"
+            none = "<span class='muted'>no scores</span>"
+            spread = f"{num(r['q1'])}–{num(r['q3'])}" if r["n"] else none
+            rng = f"{num(r['min'])}–{num(r['max'])}" if r["n"] else none
             body.append(
                 f"<tr{' class=summary' if dim == 'hub' else ''}><td>{title}</td>"
-                f"<td class='num'><strong>{num(r['median'])}</strong></td>"
+                f"<td class='num'><strong>{num(r['median']) if r['n'] else none}</strong></td>"
                 f"<td class='num'>{spread}</td><td class='num'>{rng}</td>{cells}"
-                f"<td class='num'>{int(r['low_evidence']) or '–'}</td></tr>"
+                f"<td class='num'>{int(r['low_evidence'])}</td></tr>"
             )
     dims_only = ds[ds["dimension"].isin(list(fw.by_id)) & ds["n"].gt(0)]
     lead = ""
@@ -581,14 +623,28 @@ def distribution_section(ov: OverviewData, dimension_links: str = "") -> str:
 def movers_section(ov: OverviewData, report_links: str = "") -> str:
 
     orgs = ov.organisations
-    comparable = orgs[orgs["direction"].ne("")]
+    comparable = orgs[orgs["direction"].map(is_change)]
     first = orgs[orgs["previous_period"].eq("")]
+    too_few = orgs[orgs["direction"].eq(NOT_ENOUGH)]
+    not_compared = []
+    if len(first):
+        not_compared.append(
+            f"{esc(_join([str(c) for c in first['organisation']]))} "
+            f"({'first assessment' if len(first) == 1 else 'first assessments'})"
+        )
+    if len(too_few):
+        shown = [f"{r.organisation} ({_coverage(r)})" for r in too_few.itertuples()]
+        not_compared.append(
+            f"{esc(_join(shown))}: too few comparable answers (a change needs at least "
+            f"{CHANGE_MIN_SHARE:.0%} of the applicable items answered in both years)"
+        )
+    note = f"<p class='muted'>Not compared: {'; '.join(not_compared)}.</p>" if not_compared else ""
     if comparable.empty:
         body = (
             "<p>No organisation can be compared with an earlier year: for each one this is "
-            "either its first assessment or no item was answered in both years.</p>"
+            "either its first assessment or too few items were answered in both years.</p>"
         )
-        return "<section><h2>Most improved and most declined</h2>" + body + "</section>"
+        return "<section><h2>Most improved and most declined</h2>" + body + note + "</section>"
     chart_df = comparable.assign(
         label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
     )
@@ -602,37 +658,45 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
             f"<td class='num'>{format_change(r.change)}</td>"
             f"<td class='num'>{num(r.score)}</td>"
             f"<td class='num'>{esc(r.previous_period)}</td>"
-            f"<td class='num'>{int(r.items_compared)}</td></tr>"
+            f"<td class='num'>{int(r.items_compared)} <span class='muted'>"
+            f"({_coverage(r)})</span></td></tr>"
             for r in top.itertuples()
         )
         return (
             "<table class='compact'><thead><tr><th>Organisation</th><th class='num'>Change</th>"
-            f"<th class='num'>Now</th><th class='num'>Since</th><th class='num'>Items</th></tr>"
+            "<th class='num'>Now</th><th class='num'>Since</th>"
+            "<th class='num'>Items compared</th></tr>"
             f"</thead><tbody>{rows}</tbody></table>"
         )
 
     up = int(comparable["direction"].eq("improved").sum())
     down = int(comparable["direction"].eq("declined").sum())
     lead = (
-        f"<p>{plural(len(comparable), 'organisation')} can be compared with their previous "
-        f"assessment on the items they answered both times: {up} improved by {REAL_CHANGE:g} or "
-        f"more, {down} declined by {REAL_CHANGE:g} or more.</p>"
+        f"<p>{plural(len(comparable), 'organisation')} can be compared with "
+        f"{'its' if len(comparable) == 1 else 'their'} previous assessment on the items "
+        f"answered both times: {up} improved by {REAL_CHANGE:g} or more, {down} declined by "
+        f"{REAL_CHANGE:g} or more. Only organisations with enough comparable answers are "
+        "listed or charted.</p>"
     )
-    if len(first):
-        lead += (
-            f"<p class='muted'>Not compared: {esc(_join([str(c) for c in first['organisation']]))} "
-            f"({'first assessment' if len(first) == 1 else 'first assessments'}).</p>"
-        )
     return (
         "<section><h2>Most improved and most declined</h2>"
         + lead
+        + note
         + figure_html(movers_chart(chart_df))
         + "<div class='cols'><div><h3>Most improved</h3>"
-        + table("improved", "No organisation improved by 0.25 or more.")
+        + table("improved", f"No organisation improved by {REAL_CHANGE:g} or more.")
         + "</div><div><h3>Most declined</h3>"
-        + table("declined", "No organisation declined by 0.25 or more.")
-        + "</div></div></section>"
+        + table("declined", f"No organisation declined by {REAL_CHANGE:g} or more.")
+        + "</div></div>"
+        "<p class='muted'>Items compared: items answered in both years; in brackets, their "
+        "share of the items that apply this year.</p></section>"
     )
+
+
+def _coverage(r) -> str:
+    """'40% comparable' style share of a row's applicable items answered in both years."""
+    cov = getattr(r, "coverage", math.nan)
+    return "none comparable" if cov != cov or not cov else f"{cov * 100:.0f}%"
 
 
 def _chart_label(code: str, name: str, width: int = 36) -> str:
@@ -685,7 +749,7 @@ def handovers_section(ov: OverviewData, report_links: str = "") -> str:
             f"<span class='bar' aria-hidden='true'><span style='width:{share * 100:.0f}%'>"
             "</span></span></td>"
             f"<td class='num'>{int(r.passed)}</td><td class='num'>{int(r.not_known)}</td>"
-            f"<td>{level_badge(r.median)}</td><td>{who or '–'}</td></tr>"
+            f"<td>{level_badge(r.median)}</td><td>{who or 'none'}</td></tr>"
         )
     return (
         "<section><h2>Weakest hand-overs across the system</h2>"
@@ -723,7 +787,7 @@ def completeness_section(ov: OverviewData, report_links: str = "") -> str:
             f"<span class='muted'>({esc(r.organisation)})</span></td>"
             f"<td class='num'>{pct(r.completeness)}</td>"
             f"<td class='num'>{int(r.unknown)}</td><td class='num'>{int(r.unanswered)}</td>"
-            f"<td>{esc(_join([_stage(fw, d) for d in r.low_dimensions])) or '–'}</td></tr>"
+            f"<td>{esc(_join([_stage(fw, d) for d in r.low_dimensions])) or 'none'}</td></tr>"
             for r in shown.itertuples()
         )
         parts.append(
@@ -750,29 +814,41 @@ def organisations_section(ov: OverviewData, report_links: str = "") -> str:
     links = bool(str(report_links or "").strip())
     rows = []
     for r in orgs.itertuples():
-        if r.direction:
+        if is_change(r.direction):
             change = f"{format_change(r.change)} <span class='muted'>{esc(r.direction)}</span>"
-        elif r.previous_period:
-            change = "<span class='muted'>not comparable</span>"
+        elif r.direction == NOT_ENOUGH:
+            change = f"<span class='muted'>too few to compare ({_coverage(r)})</span>"
         else:
             change = "<span class='muted'>first assessment</span>"
         star = " *" if r.low_evidence else ""
         href = link_href(
             report_links, "report_links", organisation=r.organisation, period=period_slug(ov.period)
         )
+        score = (
+            num(r.score) if not _missing_score(r.score) else "<span class='muted'>no score</span>"
+        )
+        unconfirmed = (
+            f"{int(r.unconfirmed)} <span class='muted'>({r.unconfirmed / r.answers * 100:.0f}%)"
+            "</span>"
+            if r.unconfirmed and r.answers
+            else "0"
+        )
         rows.append(
             f"<tr><td>{esc(r.organisation)}</td><td>{linked(esc(r.name), href)}</td>"
-            f"<td>{esc(r.org_type) or '–'}</td><td>{esc(r.peer_group) or '–'}</td>"
-            f"<td class='num'>{num(r.score)}{star}</td>"
+            f"<td>{esc(r.org_type)}</td><td>{esc(r.peer_group) or 'none'}</td>"
+            f"<td class='num'>{score}{star}</td>"
             f"<td>{level_badge(r.score, bool(r.low_evidence))}</td>"
-            f"<td class='num'>{pct(r.completeness)}</td><td class='num'>{change}</td>"
+            f"<td class='num'>{pct(r.completeness)}</td><td class='num'>{unconfirmed}</td>"
+            f"<td class='num'>{change}</td>"
             + (f"<td>{linked('Report', href)}</td>" if links else "")
             + "</tr>"
         )
     head = (
         "<tr><th>Code</th><th>Organisation</th><th>Type</th><th>Peer group</th>"
         "<th class='num'>Overall</th><th>Level</th><th class='num'>Answered</th>"
-        "<th class='num'>Change</th>" + ("<th>Link</th>" if links else "") + "</tr>"
+        "<th class='num'>Not confirmed</th><th class='num'>Change</th>"
+        + ("<th>Link</th>" if links else "")
+        + "</tr>"
     )
     return (
         "<section class='newpage'><h2>Every organisation</h2>"
@@ -780,8 +856,16 @@ def organisations_section(ov: OverviewData, report_links: str = "") -> str:
         f"{esc(ov.period)}, by code</caption><thead>{head}</thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         "<p class='muted'>* low evidence overall: fewer than half the applicable items "
-        "answered. Change is like-for-like, on the items answered in both years.</p></section>"
+        "answered. Not confirmed: answers copied from the year before that the team has not "
+        "confirmed (share of all its answers). Change is like-for-like, on the items answered "
+        "in both years; “too few to compare” when fewer than "
+        f"{CHANGE_MIN_SHARE:.0%} of the applicable items (or fewer than {CHANGE_MIN_ITEMS}) "
+        "were, with the share that was in brackets.</p></section>"
     )
+
+
+def _missing_score(x) -> bool:
+    return x is None or x != x
 
 
 def method_note(ov: OverviewData) -> str:
@@ -793,27 +877,35 @@ def method_note(ov: OverviewData) -> str:
     )
     return (
         "<section class='method'><h2>How to read this overview</h2><ul class='tight'>"
-        "<li><strong>Scores</strong> run from 0 (Not started) to 4 (Embedded). A dimension's "
-        "score is the average of its answered items; N/A items are left out and “don't know” "
-        "counts as unanswered. Overall is the average of the fifteen dimension scores. "
+        "<li><strong>Scores</strong> run from 0 (Not started) to 4 (Embedded). An item's value "
+        "is the level the team agreed, or the median of individual ratings when none was "
+        "agreed. A dimension's score is the average of its answered items; N/A items are left "
+        "out and “don't know” counts as unanswered; with nothing answered there is no score "
+        "(never 0). Overall is the average of the dimension scores that exist. "
         f"{group}</li>"
         "<li><strong>Median</strong>: half the organisations score at or below it. The "
         "<strong>middle half</strong> runs from the lower quartile to the upper quartile: a "
         "quarter of organisations score below it and a quarter above.</li>"
         f"<li><strong>Low evidence</strong> means fewer than {LOW_EVIDENCE_BELOW * 100:.0f}% of "
-        "a dimension's applicable items were answered; such scores are hatched in the charts.</li>"
+        "a dimension's applicable items were answered; such scores are hatched in the charts. "
+        "A dimension with no score is never marked low evidence.</li>"
         "<li><strong>Change</strong> compares each organisation with its own most recent "
-        "earlier assessment, on like-for-like items only (answered in both years). A change of "
+        "earlier assessment, on like-for-like items only: answered in both years, this year's "
+        "answer given or confirmed this year. A change of "
         f"{REAL_CHANGE:g} or more either way counts as real; smaller movements are treated as "
-        "no real change.</li>"
+        f"no real change. A change is only measured when at least {CHANGE_MIN_ITEMS} items, "
+        f"and at least {CHANGE_MIN_SHARE:.0%} of the applicable items, can be compared; "
+        "organisations below that are not ranked among the movers.</li>"
+        "<li><strong>Not confirmed</strong>: answers copied from the year before as a "
+        "starting point that the team has not yet confirmed or changed. They count in the "
+        "scores but not in any change.</li>"
         "<li><strong>Hand-overs</strong>: one item in each stage checks whether the previous "
         "stage's learning reaches it. Rated below 2 (Developing) counts as a dropped baton.</li>"
         "<li>This page names organisations and is meant for the programme team. Each "
         "organisation's own report compares it with anonymous peers.</li>"
         "</ul><p class='muted'>"
         f"Framework: {esc(fw.title)} (version {fw.version}), {len(fw.items)} items in "
-        f"{len(fw.dimensions)} dimensions. The full method, with a worked example, is in "
-        "docs/scoring.md of engagecycle.</p></section>"
+        f"{len(fw.dimensions)} dimensions.</p></section>"
     )
 
 

@@ -14,9 +14,19 @@ from typing import Any
 
 import pandas as pd
 
-from ..benchmark import ReportData, format_change
+from ..benchmark import (
+    CHANGE_MIN_ITEMS,
+    CHANGE_MIN_SHARE,
+    DROPPED_BELOW,
+    REAL_CHANGE,
+    UNCONFIRMED_WARN_SHARE,
+    ReportData,
+    format_change,
+    is_change,
+)
 from ..framework import Framework
 from ..levels import LEVELS, band_index
+from ..scoring import DISCUSS_SPREAD, LOW_EVIDENCE_BELOW
 from .links import linkify
 
 BAND_WORDS = {
@@ -64,12 +74,42 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def verb(n: int, one: str, many: str) -> str:
+    """The verb that agrees with a count: verb(1, "needs", "need") -> "needs"."""
+    return one if n == 1 else many
+
+
+def share(n: int, total: int) -> str:
+    """A whole percentage for reading ('19%'); '0%' when there is nothing to divide."""
+    return f"{(n / total * 100 if total else 0):.0f}%"
+
+
+def peer_words(percentile, n: int) -> str:
+    """What a percentile rank means, in words: 'higher than 38% of its 13 peers'.
+
+    Ties count half (see the method note), so 0 means every peer scored higher and 100 that
+    every peer scored lower.
+    """
+    if _missing(percentile):
+        return ""
+    p = round(float(percentile))
+    peers = plural(n, "peer")
+    if p <= 0:
+        return f"lower than all {peers}" if n > 1 else "lower than its one peer"
+    if p >= 100:
+        return f"higher than all {peers}" if n > 1 else "higher than its one peer"
+    return f"higher than {p}% of its {peers}"
+
+
 def figure_html(fig, caption: str = "") -> str:
     """A chart as an embedded PNG with its alt text; the figure is closed afterwards."""
-    from ..charts import figure_to_data_uri
+    from ..charts import figure_title, figure_to_data_uri
 
+    title = figure_title(fig)
     uri = figure_to_data_uri(fig)
     alt = getattr(fig, "alt_text", "") or caption or "Chart"
+    if title and not alt.startswith(title):
+        alt = f"{title}. {alt}"  # the finding first, as a sighted reader gets it
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     return f'<figure class="chart"><img src="{uri}" alt="{esc(alt)}">{cap}</figure>'
 
@@ -105,10 +145,13 @@ def headline(d: ReportData, framework: Framework) -> str:
             f"{esc(_title(framework, r.dimension))} ({num(r.score)})" for r in pri.itertuples()
         ]
         sentences.append("Priorities: " + _join(names) + ".")
-    if not _missing(completeness) and float(completeness) < 0.5:
+    if not _missing(completeness) and float(completeness) < LOW_EVIDENCE_BELOW:
         sentences.append(
             "<strong>Treat with care:</strong> fewer than half the items were answered."
         )
+    warning = unconfirmed_warning(d)
+    if warning:
+        sentences.append(warning)
 
     meta = [f"Period {esc(d.period)}"]
     if own.assessed_on:
@@ -127,6 +170,29 @@ def headline(d: ReportData, framework: Framework) -> str:
         + "".join(f"<p>{s}</p>" for s in sentences if s)
         + "</section>"
         + kpis
+    )
+
+
+def _answers(d: ReportData) -> int:
+    """Items with an answer this year (a level, N/A or don't know)."""
+    ov = _row(d.scores, "overall")
+    return int(ov.get("items", 0)) - int(ov.get("unanswered", 0)) if ov else 0
+
+
+def unconfirmed_warning(d: ReportData) -> str:
+    """The headline's warning when many answers are last year's, copied and not confirmed.
+
+    Given from UNCONFIRMED_WARN_SHARE of the answers upward; fewer are listed in their own
+    section without a headline warning.
+    """
+    n, total = len(d.unconfirmed), _answers(d)
+    if not n or not total or n / total < UNCONFIRMED_WARN_SHARE:
+        return ""
+    since = f" from {esc(d.previous_period)}" if d.previous_period else " from last year"
+    return (
+        f"<strong>Not yet confirmed:</strong> {n} of its {total} answers ({share(n, total)}) "
+        f"{verb(n, 'was', 'were')} copied{since} and {verb(n, 'has', 'have')} not been confirmed "
+        "by the team; they are listed below and left out of the change."
     )
 
 
@@ -153,26 +219,42 @@ def _change_sentence(yoy: dict, d: ReportData) -> str:
         return "This is its first assessment, so there is no change to report yet."
     direction = yoy.get("direction") or ""
     n = int(yoy.get("items_compared") or 0)
-    if not direction or _missing(yoy.get("change")):
+    since = esc(d.previous_period)
+    if not is_change(direction):
+        app = int(yoy.get("applicable") or 0)
         return (
-            f"It cannot be compared with {esc(d.previous_period)}: no item was answered in "
-            "both years."
+            f"It cannot yet be compared with {since}: only {n} of its {app} applicable items "
+            f"were answered in both years{_unconfirmed_clause(d)}, and at least half are needed "
+            "to call a movement a change."
         )
     basis = f"on the {plural(n, 'item')} answered in both years"
+    change = signed(yoy["change"])
     if direction == "improved":
-        return f"It has <strong>improved</strong> by {signed(yoy['change'])} since {esc(d.previous_period)} ({basis})."
+        return f"It has <strong>improved</strong> by {change} since {since} ({basis})."
     if direction == "declined":
-        return f"It has <strong>declined</strong> by {signed(yoy['change'])} since {esc(d.previous_period)} ({basis})."
-    return f"There is no real change since {esc(d.previous_period)} ({signed(yoy['change'])}, {basis})."
+        return f"It has <strong>declined</strong> by {change} since {since} ({basis})."
+    return f"There is no real change since {since} ({change}, {basis})."
+
+
+def _unconfirmed_clause(d: ReportData) -> str:
+    n = len(d.unconfirmed)
+    if not n:
+        return ""
+    return f" and confirmed this year ({n} copied {verb(n, 'answer is', 'answers are')} not)"
 
 
 def _peer_sentence(ov: dict, d: ReportData) -> str:
     if not ov.get("shown"):
         return f"Not enough peers to compare: {esc(d.peer_basis)}."
     band = BAND_WORDS.get(str(ov.get("band")), "")
+    if not band:
+        return (
+            f"It cannot be placed among its peers without an overall score ({esc(d.peer_basis)})."
+        )
+    n = int(ov.get("peer_n", 0))
     return (
-        f"Against {esc(d.peer_basis)} it is in the <strong>{band}</strong> "
-        f"(percentile rank {num(ov.get('percentile'), 0)}; peer median {num(ov.get('peer_median'))})."
+        f"Against {esc(d.peer_basis)} it is in the <strong>{band}</strong>: its overall score is "
+        f"{peer_words(ov.get('percentile'), n)} (peer median {num(ov.get('peer_median'))})."
     )
 
 
@@ -191,26 +273,34 @@ def _kpis(ov: dict, yoy: dict, d: ReportData) -> str:
             "low evidence" if ov.get("low_evidence") else "of applicable items",
         ),
     ]
-    if ov.get("shown"):
+    band = BAND_WORDS.get(str(ov.get("band")), "")
+    if ov.get("shown") and band:
         cards.append(
             card(
                 "Peer position",
-                esc(BAND_WORDS.get(str(ov.get("band")), "–")).capitalize(),
-                f"rank {num(ov.get('percentile'), 0)} of 100 · {int(ov.get('peer_n', 0))} peers",
+                esc(band).capitalize(),
+                esc(_cap(peer_words(ov.get("percentile"), int(ov.get("peer_n", 0))))),
             )
         )
+    elif ov.get("shown"):
+        cards.append(card("Peer position", "–", "no overall score to place"))
     else:
         cards.append(card("Peer position", "–", "not enough peers to compare"))
-    if d.previous_period and yoy.get("direction"):
+    direction = yoy.get("direction") or ""
+    if d.previous_period and is_change(direction):
         cards.append(
             card(
                 f"Change since {esc(d.previous_period)}",
                 signed(yoy.get("change")),
-                esc(yoy.get("direction")),
+                f"{esc(direction)}, like for like",
             )
         )
+    elif d.previous_period:
+        cards.append(
+            card(f"Change since {esc(d.previous_period)}", "–", "not enough comparable answers")
+        )
     else:
-        cards.append(card("Change", "–", "no earlier comparable assessment"))
+        cards.append(card("Change", "–", "first assessment: nothing to compare"))
     return '<div class="kpis">' + "".join(cards) + "</div>"
 
 
@@ -224,13 +314,13 @@ def wheel(d: ReportData, framework: Framework) -> str:
     low = [r for r in d.peer.itertuples() if r.dimension in framework.by_id and r.low_evidence]
     note = ""
     if low:
-        names = _join([esc(_title(framework, r.dimension)) for r in low])
+        names = _join([esc(_short(framework, r.dimension)) for r in low])
         note = (
-            f'<p class="note">Low evidence (fewer than half the items answered): {names}. '
-            "These are hatched in the wheel; read their scores with care.</p>"
+            f'<p class="note">Low evidence on {plural(len(low), "dimension")} (fewer than half '
+            f"the items answered), hatched in the wheel: {names}. Read those scores with care.</p>"
         )
     return (
-        "<section><h2>The cycle at a glance</h2>"
+        "<section class='wheel-section'><h2>The cycle at a glance</h2>"
         "<p>The ten hub elements that make engagement routine sit in the centre; the five "
         "stages of commissioning run clockwise around them. Darker means more mature.</p>"
         + figure_html(fig, "Maturity of each hub element and stage.")
@@ -242,42 +332,76 @@ def wheel(d: ReportData, framework: Framework) -> str:
 # ---------------------------------------------------------------- dimension table
 
 
+# Why a cell of the dimension table holds no figure; each reason used gets a footnote.
+DASH_NOTES = {
+    "no score": "No score: nothing in that dimension was answered (N/A, don't know and blank "
+    "items do not count), so there is no score to show or to compare.",
+    "all N/A": "All N/A: every item of that dimension was marked as not applying.",
+    "too few peers": "– in the peer columns, “too few peers”: fewer than {min_peers} other "
+    "organisations have a score for that row, so peer figures are hidden (they would rest "
+    "on too few organisations and could identify them).",
+    "first assessment": "– in the change column: this is the organisation's first "
+    "assessment, so there is nothing to compare with.",
+    "too few to compare": "Too few to compare: a change needs at least {min_items} items, and "
+    "at least {share} of this year's applicable items, answered in both years (and confirmed "
+    "this year); below that no change is claimed. Brackets show items compared of items "
+    "applicable.",
+}
+
+
 def dimension_table(d: ReportData, framework: Framework) -> str:
     from ..charts import peer_spread
 
     yoy = d.year_on_year.set_index("dimension") if len(d.year_on_year) else pd.DataFrame()
-    shown_any = bool(d.peer["shown"].astype(bool).any())
+    since = esc(d.previous_period) if d.previous_period else "last year"
     head = (
         "<tr><th>Dimension</th><th class='num'>Score</th><th>Level</th>"
         "<th class='num'>Answered</th><th class='num'>Peer median</th>"
         "<th class='num'>Middle half of peers</th><th>Position</th>"
-        f"<th class='num'>Change since {esc(d.previous_period) if d.previous_period else 'last year'}</th></tr>"
+        f"<th class='num'>Change since {since}</th></tr>"
     )
+    used: set[str] = set()
     body: list[str] = []
     groups = [("Hub elements", framework.hub), ("The five stages", framework.stages)]
     for label, dims in groups:
         body.append(f"<tr class='group'><td colspan='8'>{label}</td></tr>")
         for dim in dims:
-            body.append(_dim_row(_row(d.peer, dim.id), yoy, dim.title, d))
+            body.append(_dim_row(_row(d.peer, dim.id), yoy, dim.title, d, used))
     for agg, label in (
         ("hub", "Hub (mean of elements)"),
         ("cycle", "Cycle (mean of stages)"),
         ("overall", "Overall"),
     ):
-        body.append(_dim_row(_row(d.peer, agg), yoy, label, d, summary=True))
-    notes = [
-        "* low evidence: fewer than half the applicable items answered.",
-        "Change compares like-for-like items only (answered in both years); ±0.25 or more counts "
-        "as a real change.",
-    ]
-    if not shown_any:
-        notes.append(f"Peer columns are blank: {esc(d.peer_basis)}.")
+        body.append(_dim_row(_row(d.peer, agg), yoy, label, d, used, summary=True))
+    notes = []
+    if any(bool(r) for r in d.peer["low_evidence"]):
+        notes.append(
+            f"* Low evidence: fewer than {LOW_EVIDENCE_BELOW:.0%} of the applicable items were "
+            "answered, so the score rests on few answers."
+        )
+    if "unconfirmed" in used:
+        notes.append(
+            "Not confirmed: answers copied from last year that the team has not yet confirmed; "
+            "they count in the score but not in the change."
+        )
+    notes.append(
+        f"Change compares like-for-like items only (answered in both years); {REAL_CHANGE:g} or "
+        "more either way counts as a real change. Brackets give the number of items compared."
+    )
+    values = {
+        "min_peers": d.min_peers,
+        "min_items": CHANGE_MIN_ITEMS,
+        "share": f"{CHANGE_MIN_SHARE:.0%}",
+    }
+    notes += [DASH_NOTES[k].format(**values) for k in DASH_NOTES if k in used]
     fig = peer_spread(d.peer, framework)
     return (
-        "<section><h2>Scores by dimension</h2>"
+        "<section class='dims-section'><h2>Scores by dimension</h2>"
         f"<table class='dims'><caption>All fifteen dimensions, {esc(d.period)}</caption>"
         f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+        "<div class='table-notes'>"
         + "".join(f'<p class="muted">{n}</p>' for n in notes)
+        + "</div>"
         + figure_html(
             fig,
             "Each bar shows the spread of peer scores; the diamond is this "
@@ -287,26 +411,66 @@ def dimension_table(d: ReportData, framework: Framework) -> str:
     )
 
 
-def _dim_row(r: dict, yoy: pd.DataFrame, title: str, d: ReportData, summary: bool = False) -> str:
+def _dim_row(
+    r: dict, yoy: pd.DataFrame, title: str, d: ReportData, used: set[str], summary: bool = False
+) -> str:
     if not r:
         return ""
     low = bool(r.get("low_evidence"))
     shown = bool(r.get("shown"))
+    has_score = not _missing(r.get("score"))
+    scores = _row(d.scores, r["dimension"])
+
+    if has_score:
+        score = f"{num(r.get('score'))}{' *' if low else ''}"
+    elif int(scores.get("applicable", 1)) == 0:
+        score = "<span class='muted'>all N/A</span>"
+        used.add("all N/A")
+    else:
+        score = "<span class='muted'>no score</span>"
+        used.add("no score")
+
+    answered = pct(r.get("completeness")) if int(scores.get("applicable", 0)) else "–"
+    if answered == "–":
+        answered = "<span class='muted'>all N/A</span>"
+        used.add("all N/A")
+    unconfirmed = int(scores.get("unconfirmed", 0) or 0)
+    if unconfirmed:
+        answered += f"<br><span class='muted small'>{unconfirmed} not confirmed</span>"
+        used.add("unconfirmed")
+
+    if not shown:
+        median = spread = position = "–"
+        position = "<span class='muted'>too few peers</span>"
+        used.add("too few peers")
+    else:
+        median = num(r.get("peer_median"))
+        spread = f"{num(r.get('peer_q1'))}–{num(r.get('peer_q3'))}"
+        band = BAND_WORDS.get(str(r.get("band")), "")
+        position = esc(band) if band else "<span class='muted'>no score</span>"
+        if not band:
+            used.add("no score")
+
     change = "–"
-    if d.previous_period and r["dimension"] in yoy.index:
+    if not d.previous_period:
+        used.add("first assessment")
+    elif r["dimension"] in yoy.index:
         y = yoy.loc[r["dimension"]]
-        if y["direction"]:
-            n = int(y["items_compared"])
-            change = f"{signed(y['change'])} <span class='muted'>({n} item{'s' if n != 1 else ''})</span>"
-    position = esc(BAND_WORDS.get(str(r.get("band")), "–")) if shown else "–"
-    spread = f"{num(r.get('peer_q1'))}–{num(r.get('peer_q3'))}" if shown else "–"
+        n, app = int(y["items_compared"]), int(y["applicable"])
+        if is_change(y["direction"]):
+            change = f"{signed(y['change'])} <span class='muted'>({plural(n, 'item')})</span>"
+        elif not has_score:
+            change = "<span class='muted'>no score</span>"
+            used.add("no score")
+        else:
+            change = f"<span class='muted'>too few to compare ({n} of {app})</span>"
+            used.add("too few to compare")
     cls = " class='summary'" if summary else ""
-    answered = pct(r.get("completeness"))
     return (
-        f"<tr{cls}><td>{esc(title)}</td><td class='num'>{num(r.get('score'))}{' *' if low else ''}</td>"
+        f"<tr{cls}><td>{esc(title)}</td><td class='num'>{score}</td>"
         f"<td>{level_badge(r.get('score'), low)}</td><td class='num'>{answered}</td>"
-        f"<td class='num'>{num(r.get('peer_median')) if shown else '–'}</td>"
-        f"<td class='num'>{spread}</td><td>{position}</td><td class='num'>{change}</td></tr>"
+        f"<td class='num'>{median}</td><td class='num'>{spread}</td><td>{position}</td>"
+        f"<td class='num'>{change}</td></tr>"
     )
 
 
@@ -316,41 +480,52 @@ def _dim_row(r: dict, yoy: pd.DataFrame, title: str, d: ReportData, summary: boo
 def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) -> str:
     from ..charts import trend
 
-    fig = trend(history, framework)
     yoy = d.year_on_year
+    ov = _row(yoy, "overall")
+    fig = trend(history, framework, ov if d.previous_period else None)
     text = "<p>This is the first assessment, so there is no trend yet.</p>"
     if d.previous_period and len(yoy):
-        changed = yoy[
-            yoy["dimension"].isin(framework.by_id) & yoy["direction"].isin(["improved", "declined"])
-        ]
+        dims = yoy[yoy["dimension"].isin(framework.by_id)]
         up = [
             esc(_title(framework, r.dimension))
-            for r in changed.itertuples()
+            for r in dims.itertuples()
             if r.direction == "improved"
         ]
         down = [
             esc(_title(framework, r.dimension))
-            for r in changed.itertuples()
+            for r in dims.itertuples()
             if r.direction == "declined"
         ]
+        few = [
+            esc(_title(framework, r.dimension))
+            for r in dims.itertuples()
+            if not is_change(r.direction) and not _missing(_row(d.scores, r.dimension).get("score"))
+        ]
+        since = esc(d.previous_period)
         parts = []
         parts.append(
-            f"Improved since {esc(d.previous_period)}: {_join(up)}."
+            f"Improved since {since}: {_join(up)}."
             if up
-            else f"No dimension improved by 0.25 or more since {esc(d.previous_period)}."
+            else f"No dimension improved by {REAL_CHANGE:g} or more since {since}."
         )
         if down:
             parts.append(f"Declined: {_join(down)}.")
+        if few:
+            parts.append(f"Too few answers in both years to measure change: {_join(few)}.")
         own_items = int(d.scores.loc[d.scores["dimension"] == "overall", "answered"].sum())
-        ov = _row(yoy, "overall")
         n = int(ov.get("items_compared") or 0)
-        if n < own_items:
+        if is_change(ov.get("direction")) and n < own_items:
             parts.append(
                 f"Only {n} of this year's {own_items} answered items were also answered in "
-                f"{esc(d.previous_period)}; changes are measured on those {n}."
+                f"{since}; changes are measured on those {n}."
             )
         text = "<p>" + " ".join(parts) + "</p>"
-    return "<section><h2>Change over time</h2>" + text + figure_html(fig) + "</section>"
+    return (
+        "<section class='trend-section'><h2>Change over time</h2>"
+        + text
+        + figure_html(fig)
+        + "</section>"
+    )
 
 
 # ---------------------------------------------------------------- strengths and priorities
@@ -418,13 +593,15 @@ def baton_section(d: ReportData, framework: Framework) -> str:
         )
     elif len(b) and not unknown:
         lead = "Every hand-over between stages is at least at Developing level."
+    elif not any(r.state == "passed" for r in b.itertuples()):
+        lead = "No hand-over has been rated, so the baton cannot be judged yet."
     else:
-        lead = "No hand-over is rated below Developing."
+        lead = "No hand-over that was rated is below Developing."
     if unknown:
         lead += " Not known: " + _join([esc(hop(r)) for r in unknown]) + "."
     rows = "".join(
         f"<tr><td>{esc(hop(r))}</td><td>{esc(r.statement)}</td>"
-        f"<td>{level_badge(r.value)}</td><td>{esc(STATE_WORDS.get(r.state, r.state))}</td></tr>"
+        f"<td>{_baton_level(r)}</td><td>{esc(STATE_WORDS.get(r.state, r.state))}</td></tr>"
         for r in b.itertuples()
     )
     return (
@@ -437,29 +614,119 @@ def baton_section(d: ReportData, framework: Framework) -> str:
     )
 
 
+def _baton_level(r) -> str:
+    if r.status == "answered":
+        return level_badge(r.value)
+    words = {"na": "N/A", "unknown": "don't know"}.get(r.status, "not answered")
+    return f"<span class='muted'>{words}</span>"
+
+
 # ---------------------------------------------------------------- items to discuss
 
 
 def discussion_section(d: ReportData, framework: Framework) -> str:
     df = d.discussion
+    open_ = df[~df["resolved"].astype(bool)]
+    done = df[df["resolved"].astype(bool)]
+    parts = ["<section class='discussion-section'><h2>Items to discuss</h2>"]
     if not len(df):
-        body = "<p>No item was flagged and no participants' ratings differed by two levels or more.</p>"
-    else:
-        rows = "".join(
-            f"<tr><td>{esc(r.item)}</td><td>{esc(r.statement)}</td>"
-            f"<td class='num'>{num(r.value)}</td>"
-            f"<td class='num'>{'–' if _missing(r.spread) else int(r.spread)}</td>"
-            f"<td>{esc(r.reason)}</td></tr>"
-            for r in df.itertuples()
+        parts.append(
+            "<p>No item was flagged and no participants' ratings differed by "
+            f"{DISCUSS_SPREAD} levels or more.</p>"
         )
-        body = (
-            f"<p>{plural(len(df), 'item')} need a conversation before the scores are relied on: "
-            "participants' ratings were two or more levels apart, or the team flagged them.</p>"
+    elif not len(open_):
+        parts.append(
+            f"<p>Every item that was flagged or disputed has been discussed: the team recorded "
+            f"what it agreed for all {plural(len(done), 'item')} (below).</p>"
+        )
+    else:
+        n = len(open_)
+        lead = (
+            f"<p>{plural(n, 'item')} still {verb(n, 'needs', 'need')} a conversation before "
+            f"{verb(n, 'its score is', 'their scores are')} relied on: participants' ratings "
+            f"were {DISCUSS_SPREAD} or more levels apart, or the team flagged "
+            f"{verb(n, 'it', 'them')}, and no outcome has been recorded yet."
+        )
+        if len(done):
+            lead += (
+                f" {plural(len(done), 'other')} {verb(len(done), 'was', 'were')} resolved (below)."
+            )
+        dash = False
+        rows = []
+        for r in open_.itertuples():
+            if _missing(r.spread):
+                spread, dash = "–", True
+            else:
+                spread = str(int(r.spread))
+            value = (
+                num(r.value) if not _missing(r.value) else "<span class='muted'>not answered</span>"
+            )
+            rows.append(
+                f"<tr><td>{esc(r.item)}</td><td>{esc(r.statement)}</td>"
+                f"<td class='num'>{value}</td><td class='num'>{spread}</td>"
+                f"<td>{esc(_cap(r.reason))}</td></tr>"
+            )
+        parts.append(
+            lead + "</p>"
             "<table><thead><tr><th>Item</th><th>Statement</th><th class='num'>Value</th>"
             "<th class='num'>Spread</th><th>Why</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
         )
-    return "<section><h2>Items to discuss</h2>" + body + "</section>"
+        notes = [
+            "Value: the level agreed, or the median of individual ratings. Spread: highest "
+            "individual rating minus lowest."
+        ]
+        if dash:
+            notes.append("– in Spread: fewer than two people gave individual ratings.")
+        parts.append("".join(f"<p class='muted'>{n}</p>" for n in notes))
+    if len(done):
+        lis = "".join(
+            f"<li><strong>{esc(r.item)}</strong> {esc(r.statement)}"
+            f"<br><span class='agreed'>Agreed: {esc(d.own.response(r.item).agreed)}</span></li>"
+            for r in done.itertuples()
+        )
+        parts.append(
+            f"<h3>Resolved in discussion ({len(done)})</h3><ul class='tight resolved'>{lis}</ul>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def unconfirmed_section(d: ReportData, framework: Framework) -> str:
+    """Answers carried over from last year and not yet confirmed: listed, never hidden."""
+    df = d.unconfirmed
+    if not len(df):
+        return ""
+    n, total = len(df), _answers(d)
+    since = esc(d.previous_period) if d.previous_period else "last year"
+    by_dim = df.groupby("dimension", sort=False).size()
+    rows = "".join(
+        f"<tr><td>{esc(_title(framework, r.dimension))}</td><td>{esc(r.item)}</td>"
+        f"<td>{esc(r.statement)}</td><td>{_answer_badge(r)}</td></tr>"
+        for r in df.itertuples()
+    )
+    dims = _join([f"{esc(_title(framework, dim))} ({k})" for dim, k in by_dim.items()])
+    return (
+        "<section class='unconfirmed-section'><h2>Answers not yet confirmed this year</h2>"
+        f"<p>{plural(n, 'answer')} of {total} ({share(n, total)}) {verb(n, 'was', 'were')} "
+        f"copied from {since} as a starting point and {verb(n, 'has', 'have')} not been "
+        "confirmed by the team this year. They count in this year's scores, but they only "
+        "repeat last year's view, so they are left out of every change in this report. "
+        f"By dimension: {dims}.</p>"
+        "<table><thead><tr><th>Dimension</th><th>Item</th><th>Statement</th>"
+        f"<th>Answer copied</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<p class='muted'>To confirm them, the team reviews each answer in the workshop form "
+        "or the workbook and keeps or changes it; confirming a whole dimension at once is "
+        "possible in both.</p></section>"
+    )
+
+
+def _answer_badge(r) -> str:
+    if r.status == "na":
+        return "N/A"
+    if r.status == "unknown":
+        return "Don't know"
+    return level_badge(r.value)
 
 
 # ---------------------------------------------------------------- evidence
@@ -472,7 +739,7 @@ def evidence_section(d: ReportData, framework: Framework) -> str:
         for r in hl.itertuples():
             parts.append(
                 f"<blockquote>{linkify(r.evidence)}<span class='who'>{esc(r.item)} · "
-                f"{esc(r.statement)} · level {num(r.value)}</span></blockquote>"
+                f"{esc(r.statement)} · rated {float(r.value):g} ({esc(r.level)})</span></blockquote>"
             )
     else:
         parts.append("<p>No evidence was recorded for any answered item.</p>")
@@ -543,29 +810,59 @@ def _date(x: Any) -> str:
 
 
 def method_note(d: ReportData, framework: Framework, peer_names: list[str] | None = None) -> str:
+    """How every number in the report is worked out, in plain English (design §4 and §5)."""
     peers = (
         f"Peers: {esc(d.peer_basis)}."
         if not peer_names
         else f"Peers ({len(peer_names)}): {esc(', '.join(peer_names))}."
     )
+    bands = ", ".join(f"{k} {esc(v)}" for k, v in sorted(framework.levels.items()))
     return (
         "<section class='method'><h2>How to read this report</h2>"
         "<ul class='tight'>"
-        "<li><strong>Scores</strong> run from 0 (Not started) to 4 (Embedded). A dimension's "
-        "score is the average of its answered items; N/A items are left out and “don't know” "
-        "counts as unanswered. Hub, cycle and overall scores average the dimension scores.</li>"
-        "<li><strong>Low evidence</strong> (*) means fewer than half of a dimension's applicable "
-        "items were answered.</li>"
-        "<li><strong>Quartiles</strong>: peers are split into four equal groups by score; the "
-        "middle half lies between the lower and upper quartile. The percentile rank is the "
-        "share of peers scoring lower (ties count half). Peer figures appear only with at least "
-        f"{d.min_peers} peers, and peers are not named. {peers}</li>"
-        "<li><strong>Change</strong> is measured on like-for-like items, answered in both "
-        "years; ±0.25 or more is a real change.</li>"
-        "<li><strong>Hand-overs</strong> are the five items that check whether one stage's "
-        "learning reaches the next; below level 2 counts as a dropped baton.</li>"
+        f"<li><strong>Levels.</strong> Each statement is rated on five levels: {bands}. "
+        "N/A means it does not apply; “don't know” means nobody could say.</li>"
+        "<li><strong>An item's value</strong> is the level the team agreed. Where people "
+        "rated on their own and no level was agreed, it is the middle of their ratings (the "
+        "median), so ratings of 1 and 2 give 1.5.</li>"
+        "<li><strong>A dimension's score</strong> is the average of its answered items, from 0 "
+        "to 4. N/A items are left out; “don't know” and blank items count as not answered. A "
+        "dimension with nothing answered has no score: it is shown as “no score”, never as 0. "
+        "Hub, cycle and overall scores are the average of the dimension scores that exist, "
+        "each dimension counting equally. A score's level is the band it falls in: under 0.5 "
+        "Not started, under 1.5 Emerging, under 2.5 Developing, under 3.5 Established, "
+        "otherwise Embedded. Scores are shown to one decimal place.</li>"
+        "<li><strong>Answered</strong> is the share of the items that apply (not N/A) that "
+        f"have an answer. Below {LOW_EVIDENCE_BELOW:.0%} a score is marked <strong>low "
+        "evidence</strong> (*): it rests on few answers and should be read with care.</li>"
+        "<li><strong>Peers</strong> are the other organisations assessed in the same year. "
+        "The peer median is the middle peer score; the middle half of peers lies between the "
+        "lower and upper quartiles (a quarter of peers score below that range and a quarter "
+        "above). “Higher than 38% of its peers” means 38% of peers have a lower score, a "
+        "peer with exactly the same score counting as half. The quarter (top, second, third, "
+        "bottom) follows from that share. Peer figures appear only when at least "
+        f"{d.min_peers} peers have a score, and peers are never named. {peers}</li>"
+        "<li><strong>Change</strong> compares this year with the most recent earlier "
+        "assessment on like-for-like items only: items answered in both years, where this "
+        "year's answer was given or confirmed this year. Both years' scores are worked out "
+        f"again on those items alone. A change of {REAL_CHANGE:g} or more either way is a "
+        "real change; anything smaller is “no real change”. A change is only reported when "
+        f"at least {CHANGE_MIN_ITEMS} items, and at least {CHANGE_MIN_SHARE:.0%} of this "
+        "year's applicable items, can be compared (for each dimension, and for hub, cycle "
+        "and overall); otherwise the report says there are not enough comparable answers. "
+        "Hub, cycle and overall changes average the dimensions with any comparable item, over "
+        "all the items compared.</li>"
+        "<li><strong>Carried over.</strong> An answer copied from last year as a starting "
+        "point is marked until the team confirms or changes it. Unconfirmed answers count in "
+        "the scores but never in a change, and are listed; when they make up "
+        f"{UNCONFIRMED_WARN_SHARE:.0%} or more of the answers, the headline says so.</li>"
+        "<li><strong>Items to discuss</strong> are those the team flagged, or where individual "
+        f"ratings were {DISCUSS_SPREAD} or more levels apart. One is resolved once the team "
+        "records what it agreed.</li>"
+        "<li><strong>Hand-overs</strong> are the five items that check whether what one stage "
+        f"learns reaches the next; a hand-over rated below {DROPPED_BELOW:g} (Developing) is "
+        "a dropped baton, and an unanswered one is “not known”.</li>"
         "</ul><p class='muted'>"
         f"Framework: {esc(framework.title)} (version {framework.version}), "
-        f"{len(framework.items)} items in {len(framework.dimensions)} dimensions. The full "
-        "method, with a worked example, is in docs/scoring.md of engagecycle.</p></section>"
+        f"{len(framework.items)} items in {len(framework.dimensions)} dimensions.</p></section>"
     )

@@ -22,11 +22,19 @@ import numpy as np
 import pandas as pd
 
 from ..assessment import Assessment, period_start
-from ..benchmark import MIN_PEERS, REAL_CHANGE, TOLERANCE, action_plan
+from ..benchmark import (
+    CHANGE_MIN_ITEMS,
+    CHANGE_MIN_SHARE,
+    MIN_PEERS,
+    NOT_ENOUGH,
+    REAL_CHANGE,
+    TOLERANCE,
+    action_plan,
+)
+from ..files import write_public_text
 from ..framework import Framework
 from ..scoring import SCORE_COLUMNS
-from ..spreadsheet.safe import neutralise, put, save_workbook
-from ..yamlio import atomic_write_text
+from ..spreadsheet.safe import neutralise
 
 PEER_COLUMNS = [
     "peer_n",
@@ -41,6 +49,7 @@ PEER_COLUMNS = [
 CHANGE_COLUMNS = [
     "previous_period",
     "items_compared",
+    "coverage",
     "score_then",
     "score_now",
     "change",
@@ -174,8 +183,10 @@ def change_columns(items: pd.DataFrame, period: str, framework: Framework) -> pd
     """`benchmark.year_on_year` for every organisation of `period`, in one pass.
 
     One row per organisation x (dimension | hub | cycle | overall), like for like: only items
-    answered in both years count, and hub/cycle/overall are means of comparable dimensions.
-    Works on integer codes and `np.bincount`, because 10,000 assessments make 700,000 rows.
+    answered in both years (this year's not an unconfirmed copy of last year's) count, a
+    change needs `benchmark.enough_to_compare` coverage, and hub/cycle/overall are means of the
+    dimensions with any comparable item. Works on integer codes and `np.bincount`, because
+    10,000 assessments make 700,000 rows.
     """
     per = str(period)
     dim_ids = [d.id for d in framework.dimensions]
@@ -184,7 +195,9 @@ def change_columns(items: pd.DataFrame, period: str, framework: Framework) -> pd
     item_codes, item_names = pd.factorize(items["item"])
     periods = items["period"].astype(str)
     in_now = periods.eq(per).to_numpy()
-    answered = items["status"].eq("answered").to_numpy()
+    status = items["status"]
+    answered = status.eq("answered").to_numpy()
+    fresh = answered & ~items["carried_over"].to_numpy(dtype=bool)
     value = items["value"].to_numpy(dtype=float)
 
     present = np.unique(org_codes[in_now])
@@ -193,68 +206,89 @@ def change_columns(items: pd.DataFrame, period: str, framework: Framework) -> pd
     orgs = [str(org_names[c]) for c in present]
     slot = np.full(len(org_names), -1)
     slot[present] = np.arange(len(present))
+    size = len(orgs) * nd
+    dim_of_row = pd.Index(dim_ids).get_indexer(items["dimension"].to_numpy()).astype(np.int64)
 
     prev = _previous_periods(org_codes, periods, per)
     prev_of_row = pd.Series(org_codes).map(prev)
     in_then = answered & periods.eq(prev_of_row.to_numpy()).to_numpy()
     key = org_codes.astype(np.int64) * max(len(item_names), 1) + item_codes
-    now_rows = np.flatnonzero(answered & in_now)
+    now_rows = np.flatnonzero(fresh & in_now)
     then_rows = np.flatnonzero(in_then)
     pos = pd.Index(key[then_rows]).get_indexer(key[now_rows])
     matched = pos >= 0
     nr, tr = now_rows[matched], then_rows[pos[matched]]
     w = items["weight"].to_numpy(dtype=float)[nr]
-    dim_code = pd.Index(dim_ids).get_indexer(items["dimension"].to_numpy()[nr])
-    group = slot[org_codes[nr]] * nd + dim_code.astype(np.int64)
-    size = len(orgs) * nd
+    group = slot[org_codes[nr]] * nd + dim_of_row[nr]
     n = np.bincount(group, minlength=size).reshape(-1, nd)
+    app_rows = np.flatnonzero(in_now & status.ne("na").to_numpy())
+    app_group = slot[org_codes[app_rows]] * nd + dim_of_row[app_rows]
+    app = np.bincount(app_group, minlength=size).reshape(-1, nd)
     wsum = np.bincount(group, weights=w, minlength=size).reshape(-1, nd)
     with np.errstate(invalid="ignore", divide="ignore"):
         now_s = np.bincount(group, weights=value[nr] * w, minlength=size).reshape(-1, nd) / wsum
         then_s = np.bincount(group, weights=value[tr] * w, minlength=size).reshape(-1, nd) / wsum
-    now_s[n == 0] = np.nan
-    then_s[n == 0] = np.nan
+    has_prev = np.array([int(c) in prev for c in present], dtype=bool)[:, None]
 
     members = {
         "hub": [k for k, d in enumerate(framework.dimensions) if d.kind == "hub"],
         "cycle": [k for k, d in enumerate(framework.dimensions) if d.kind == "stage"],
         "overall": list(range(nd)),
     }
-    ns, thens, nows = [n], [then_s], [now_s]
+    ns, apps = [n], [app]
+    thens = [np.where(_enough(n, app) & has_prev, then_s, np.nan)]
+    nows = [np.where(_enough(n, app) & has_prev, now_s, np.nan)]
     for cols in members.values():
-        ok = n[:, cols] > 0
-        count = ok.sum(axis=1)
+        used = n[:, cols] > 0  # dimensions with any comparable item (design §5)
+        count = used.sum(axis=1)
+        n_agg = n[:, cols].sum(axis=1)
+        app_agg = app[:, cols].sum(axis=1)
+        good = (count > 0) & _enough(n_agg, app_agg) & has_prev[:, 0]
         with np.errstate(invalid="ignore", divide="ignore"):
-            thens.append((np.where(ok, then_s[:, cols], 0).sum(axis=1) / count)[:, None])
-            nows.append((np.where(ok, now_s[:, cols], 0).sum(axis=1) / count)[:, None])
-        ns.append(np.where(ok, n[:, cols], 0).sum(axis=1)[:, None])
+            t = np.where(used, then_s[:, cols], 0).sum(axis=1) / count
+            m = np.where(used, now_s[:, cols], 0).sum(axis=1) / count
+        thens.append(np.where(good, t, np.nan)[:, None])
+        nows.append(np.where(good, m, np.nan)[:, None])
+        ns.append(n_agg[:, None])
+        apps.append(app_agg[:, None])
     labels = dim_ids + list(members)
     k = len(labels)
     then_all = np.hstack(thens).ravel()
     now_all = np.hstack(nows).ravel()
+    n_all = np.hstack(ns).ravel().astype(int)
+    app_all = np.hstack(apps).ravel().astype(int)
     change = now_all - then_all
+    previous = np.repeat(np.asarray([prev.get(int(c), "") for c in present], dtype=object), k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = np.where(app_all > 0, n_all / np.maximum(app_all, 1), np.nan)
     out = pd.DataFrame(
         {
             "organisation": np.repeat(np.asarray(orgs, dtype=object), k),
             "dimension": np.tile(np.asarray(labels, dtype=object), len(orgs)),
-            "previous_period": np.repeat(
-                np.asarray([prev.get(int(c), "") for c in present], dtype=object), k
-            ),
-            "items_compared": np.hstack(ns).ravel().astype(int),
+            "previous_period": previous,
+            "items_compared": n_all,
+            "coverage": coverage,
             "score_then": then_all,
             "score_now": now_all,
             "change": change,
-            "direction": _directions(change),
+            "direction": np.where(previous == "", "", _directions(change)).astype(object),
         }
     )
     return out[["organisation", "dimension", *CHANGE_COLUMNS]]
 
 
+def _enough(n: np.ndarray, applicable: np.ndarray) -> np.ndarray:
+    """Vectorised `benchmark.enough_to_compare`."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = n / np.maximum(applicable, 1)
+    return (applicable > 0) & (n >= CHANGE_MIN_ITEMS) & (share >= CHANGE_MIN_SHARE - TOLERANCE)
+
+
 def _directions(change: np.ndarray) -> np.ndarray:
-    """Vectorised `benchmark._direction` (a change of a quarter level or more is real)."""
+    """Vectorised `benchmark._direction`, NOT_ENOUGH where no change could be reported."""
     return np.select(
         [np.isnan(change), change >= REAL_CHANGE - TOLERANCE, change <= -REAL_CHANGE + TOLERANCE],
-        ["", "improved", "declined"],
+        [NOT_ENOUGH, "improved", "declined"],
         default="no real change",
     ).astype(object)
 
@@ -339,54 +373,7 @@ def summary_csv(table: pd.DataFrame) -> str:
 
 
 def write_summary_csv(table: pd.DataFrame, path: Path) -> Path:
-    atomic_write_text(path, summary_csv(table), backup=False)
-    return Path(path)
-
-
-def _cell_value(value):
-    """What openpyxl can store: no NaN or pandas NA (Excel has no such number)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
-def _sheet(wb, title: str, df: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    ws = wb.create_sheet(title)
-    widths = widths or {}
-    for n, col in enumerate(df.columns, 1):
-        ws.column_dimensions[_column_letter(n)].width = widths.get(col, max(10, len(col) + 2))
-    ws.freeze_panes = "A2"
-    header = []
-    for col in df.columns:
-        c = WriteOnlyCell(ws)
-        put(c, str(col))
-        c.font = Font(bold=True)
-        header.append(c)
-    ws.append(header)
-    for row in df.itertuples(index=False, name=None):
-        cells = []
-        for value in row:
-            c = WriteOnlyCell(ws)
-            put(c, _cell_value(value))
-            cells.append(c)
-        ws.append(cells)
-
-
-def _column_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
+    return write_public_text(path, summary_csv(table))
 
 
 def write_summary_xlsx(
@@ -394,13 +381,14 @@ def write_summary_xlsx(
     actions: pd.DataFrame,
     path: Path,
     *,
+    framework: Framework | None = None,
+    period: str = "",
     about: Sequence[tuple[str, str]] = (),
 ) -> Path:
-    """summary.xlsx: a Summary sheet (the CSV's rows), an Actions sheet and an About sheet."""
-    from openpyxl import Workbook
+    """summary.xlsx, formatted for people (see `summary_book`), with the tidy table inside."""
+    from ..framework import load_framework
+    from .summary_book import write_summary_book
 
-    wb = Workbook(write_only=True)
-    _sheet(wb, "Summary", table, {"name": 34, "title": 34})
-    _sheet(wb, "Actions", actions, {"name": 30, "action": 60, "owner": 24, "dimension_title": 30})
-    _sheet(wb, "About", pd.DataFrame(list(about), columns=["about", "value"]), {"value": 90})
-    return save_workbook(wb, path)
+    return write_summary_book(
+        table, actions, Path(path), framework or load_framework(), period=period, about=about
+    )

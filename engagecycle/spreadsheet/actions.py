@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..assessment import Assessment
+from ..files import write_public_text
 from ..framework import Framework
-from ..yamlio import atomic_write_text
 from .safe import neutralise, put, save_workbook
 
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -128,7 +128,7 @@ def write_action_plan(
         else:
             title = f"Action plan: {len(assessments)} assessments"
     if path.suffix.lower() == ".csv":
-        atomic_write_text(path, plan_csv(rows, several), backup=False)
+        write_public_text(path, plan_csv(rows, several))
         return rows
     wb = Workbook()
     ws = wb.active

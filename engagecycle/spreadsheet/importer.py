@@ -92,7 +92,9 @@ class Parsed:
 class ParsedWorkbook:
     file: str
     info: dict[str, Any] = field(default_factory=dict)
+    details: Parsed | None = None  # the assessment's details (format 2 on)
     items: dict[str, Parsed] = field(default_factory=dict)
+    confirmed: dict[str, int] = field(default_factory=dict)  # dimension -> row with Yes
     dims: dict[str, Parsed] = field(default_factory=dict)
     actions: list[Parsed] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
@@ -228,7 +230,7 @@ def read_workbook(
                 )
             )
     for name in formulas.sheetnames:
-        if name not in L.SHEETS:
+        if name not in L.SHEETS and name not in L.OPTIONAL_SHEETS:
             parsed.problems.append(
                 SheetProblem(
                     parsed.file, f"sheet {name!r} is not part of the template; ignored", fatal=False
@@ -303,11 +305,12 @@ def _read_instructions(sheet: _Sheet, framework: Framework, replace: bool) -> No
         sheet.problem(message, cell=f"B{L.INFO_ROWS[key]}")
 
     fmt = L.whole(raw["format"])
-    if fmt != L.FORMAT_VERSION:
+    if fmt not in L.READABLE_FORMATS:
         bad(
             "format",
             f"workbook format {L.show(raw['format'])} is not one this version reads "
-            f"(allowed: {L.FORMAT_VERSION}); make a new workbook with 'engagecycle template'",
+            f"(allowed: {', '.join(map(str, L.READABLE_FORMATS))}); make a new workbook with "
+            "'engagecycle template'",
         )
     code = normalise_code(raw["code"]) if not L.is_blank(raw["code"]) else ""
     why = check_code(code)
@@ -350,13 +353,50 @@ def _read_instructions(sheet: _Sheet, framework: Framework, replace: bool) -> No
         name=name.strip() if name else None,
         type=org_type,
         peer_group=L.parse_text(raw["peer_group"]),
+        format=fmt,
     )
+    if fmt is not None and fmt >= 2:
+        _read_details(sheet)
+
+
+def _read_details(sheet: _Sheet) -> None:
+    """The assessment's details block (format 2 on): date, facilitator, people, sharing."""
+    raw: dict[str, Any] = {}
+    for key, label in L.DETAIL_LABELS.items():
+        row = L.DETAIL_ROWS[key]
+        found = sheet.f.cell(row, 1).value
+        if str(found or "").strip() != label:
+            sheet.problem(
+                f"should say {label!r} but has {L.show(found)}; the layout of this sheet was "
+                "changed (make a new workbook with 'engagecycle template')",
+                cell=f"A{row}",
+            )
+            return
+        raw[key] = sheet.get(row, 2, "B")
+
+    def parse(key: str, fn) -> Any:
+        try:
+            return fn(raw[key])
+        except L.CellError as exc:
+            sheet.problem(str(exc), cell=f"B{L.DETAIL_ROWS[key]}")
+            return None
+
+    values = L.Details(
+        assessed_on=parse("assessed_on", L.parse_date),
+        facilitator=parse("facilitator", L.parse_text),
+        participants=parse("participants", L.parse_participants),
+        share_evidence=parse("share_evidence", L.parse_yes_no),
+    )
+    check = sheet.f.cell(L.DETAIL_FIRST_ROW, L.DETAIL_CHECK_COLUMN).value
+    sheet.parsed.details = Parsed(L.DETAIL_FIRST_ROW, values, L.RowChecks.parse(check))
 
 
 def _read_items(sheet: _Sheet, framework: Framework, replace: bool) -> None:
     levels = L.level_headers(framework)
     required = [L.ITEM, L.LEVEL, L.EVIDENCE, L.DISCUSS, L.CARRIED]
-    known = {L.DIM_TITLE, L.STATEMENT, L.HELP, L.CHECK, *levels, *required}
+    worked_out = {L.VALUE_USED, *L.HELPERS}  # formulas: never read
+    known = {L.DIM_TITLE, L.STATEMENT, L.HELP, L.CHECK, L.AGREED, *levels, *required}
+    known |= worked_out
     cols = sheet.headers(required, known)
     if cols is None:
         return
@@ -400,9 +440,10 @@ def _read_items(sheet: _Sheet, framework: Framework, replace: bool) -> None:
     sheet.warn_unknown(cols, known, set(rater_cols))
 
     items = sheet.parsed.items
-    labels = {cols[h]: h for h in (L.LEVEL, L.EVIDENCE, L.DISCUSS, L.CARRIED)} | raters
+    answer_heads = [h for h in (L.LEVEL, L.EVIDENCE, L.DISCUSS, L.AGREED, L.CARRIED) if h in cols]
+    labels = {cols[h]: h for h in answer_heads} | raters
     for row in range(L.FIRST_ROW, last + 1):
-        answer_cols = [cols[L.LEVEL], cols[L.EVIDENCE], cols[L.DISCUSS], cols[L.CARRIED], *raters]
+        answer_cols = [cols[h] for h in answer_heads] + list(raters)
         item_raw = sheet.get(row, cols[L.ITEM], L.ITEM)
         cells = {c: sheet.get(row, c, labels.get(c) or _letter(c)) for c in answer_cols}
         if L.is_blank(item_raw):
@@ -445,6 +486,11 @@ def _read_items(sheet: _Sheet, framework: Framework, replace: bool) -> None:
             evidence=_parse(sheet, L.parse_text, cells[cols[L.EVIDENCE]], row, L.EVIDENCE),
             flag=_parse(sheet, L.parse_yes_no, cells[cols[L.DISCUSS]], row, L.DISCUSS),
             carried=_parse(sheet, L.parse_yes_no, cells[cols[L.CARRIED]], row, L.CARRIED),
+            agreed=(
+                _parse(sheet, L.parse_text, cells[cols[L.AGREED]], row, L.AGREED)
+                if L.AGREED in cols
+                else None
+            ),
         )
         checks = (
             L.RowChecks.parse(sheet.f.cell(row, cols[L.CHECK]).value) if L.CHECK in cols else None
@@ -465,7 +511,7 @@ def _read_items(sheet: _Sheet, framework: Framework, replace: bool) -> None:
 
 def _read_dimensions(sheet: _Sheet, framework: Framework, replace: bool) -> None:
     required = [L.DIM_ID, L.TARGET, L.NOTES]
-    known = {L.DIM_TITLE, L.DIM_KIND, L.DIM_PURPOSE, L.CHECK, *required}
+    known = {L.DIM_TITLE, L.DIM_KIND, L.DIM_PURPOSE, L.CHECK, L.CONFIRMED, *L.LIVE, *required}
     cols = sheet.headers(required, known)
     if cols is None:
         return
@@ -500,6 +546,10 @@ def _read_dimensions(sheet: _Sheet, framework: Framework, replace: bool) -> None
             _parse(sheet, L.parse_target, target, row, L.TARGET),
             _parse(sheet, L.parse_text, notes, row, L.NOTES),
         )
+        if L.CONFIRMED in cols:
+            confirmed = sheet.get(row, cols[L.CONFIRMED], L.CONFIRMED)
+            if _parse(sheet, L.parse_yes_no, confirmed, row, L.CONFIRMED):
+                sheet.parsed.confirmed[dim_id] = row
         checks = (
             L.RowChecks.parse(sheet.f.cell(row, cols[L.CHECK]).value) if L.CHECK in cols else None
         )
@@ -588,7 +638,14 @@ ITEM_FIELDS = {
     "raters": "ratings",
     "evidence": "evidence",
     "flag": "discuss",
+    "agreed": "agreed",
     "carried": "carried over",
+}
+DETAIL_FIELDS = {
+    "assessed_on": "assessment date",
+    "facilitator": "facilitator",
+    "participants": "participants",
+    "share_evidence": "evidence sharing",
 }
 
 
@@ -599,12 +656,17 @@ class MergeResult:
     actions: Counter = field(default_factory=Counter)  # added / updated / removed / already
     kept_newer: int = 0
     conflicts: list[SheetProblem] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # DETAIL_FIELDS that changed
+    confirmed: dict[str, int] = field(default_factory=dict)  # dimension -> answers confirmed
+    unconfirmed: dict[str, int] = field(default_factory=dict)  # left after the import
 
     @property
     def changed(self) -> bool:
         return bool(
             self.items_changed
             or self.changes
+            or self.details
+            or self.confirmed
             or self.actions["added"]
             or self.actions["updated"]
             or self.actions["removed"]
@@ -628,7 +690,13 @@ def _target_item(now: L.ItemRow, wb: L.ItemRow, replace: bool) -> L.ItemRow:
     wb_raters = _match_names(now.raters, wb.raters)
     if replace:
         return L.ItemRow(
-            now.item, wb.level, tuple(wb_raters), wb.evidence, bool(wb.flag), bool(wb.carried)
+            now.item,
+            wb.level,
+            tuple(wb_raters),
+            wb.evidence,
+            bool(wb.flag),
+            bool(wb.carried),
+            wb.agreed,
         )
     raters = dict(now.raters)
     raters.update(wb_raters)
@@ -639,6 +707,7 @@ def _target_item(now: L.ItemRow, wb: L.ItemRow, replace: bool) -> L.ItemRow:
         wb.evidence if wb.evidence is not None else now.evidence,
         wb.flag if wb.flag is not None else now.flag,
         wb.carried if wb.carried is not None else now.carried,
+        wb.agreed if wb.agreed is not None else now.agreed,
     )
 
 
@@ -690,9 +759,12 @@ def merge(
             )
         )
 
+    has_agreed = parsed.info.get("format", L.FORMAT_VERSION) >= 2  # format 1 had no Agreed
     for item_id, p in parsed.items.items():
         now = L.item_row(assessment.response(item_id))
         target = _target_item(now, p.values, replace)
+        if not has_agreed:
+            target = dc_replace(target, agreed=now.agreed)
         diff = _item_diff(now, target)
         verdict = _three_way(p, now.check(), bool(diff), replace, existing)
         if verdict == "keep":
@@ -715,8 +787,13 @@ def merge(
             assessment.set_evidence(item_id, target.evidence)
         if "flag" in diff:
             assessment.set_flag(item_id, bool(target.flag))
+        if "agreed" in diff:
+            assessment.set_agreed(item_id, target.agreed)
         if "carried" in diff:
             assessment.set_carried_over(item_id, bool(target.carried))
+
+    if parsed.details is not None:
+        _merge_details(parsed.details, assessment, result, replace, existing, conflict)
 
     for dim_id, p in parsed.dims.items():
         now = L.dim_row(dim_id, assessment.target(dim_id), assessment.notes(dim_id))
@@ -744,7 +821,51 @@ def merge(
             result.note(dim_id, "notes")
 
     _merge_actions(parsed, assessment, result, replace, existing, conflict)
+    # "Confirmed: Yes" on the Dimensions sheet: the room reviewed everything carried over in
+    # that dimension and keeps it (answers, target and notes, actions), all at once.
+    for dim_id in parsed.confirmed:
+        had = bool(assessment.unconfirmed(dim_id)) or assessment.dimension_carried_over(dim_id)
+        had = had or any(a.carried_over for a in assessment.actions() if a.dimension == dim_id)
+        if had:
+            result.confirmed[dim_id] = assessment.confirm_dimension(dim_id)
+    for dim in framework.dimensions:
+        left = len(assessment.unconfirmed(dim.id))
+        if left:
+            result.unconfirmed[dim.id] = left
     return result
+
+
+def _merge_details(p: Parsed, assessment: Assessment, result, replace, existing, conflict):
+    now = L.details_of(assessment)
+    wb: L.Details = p.values
+    if replace:
+        target = dc_replace(wb, share_evidence=bool(wb.share_evidence))
+    else:
+        target = L.Details(
+            *(
+                getattr(wb, f) if getattr(wb, f) is not None else getattr(now, f)
+                for f in DETAIL_FIELDS
+            )
+        )
+    changed = [f for f in DETAIL_FIELDS if getattr(target, f) != getattr(now, f)]
+    verdict = _three_way(p, now.check(), bool(changed), replace, existing)
+    if verdict == "keep":
+        result.kept_newer += 1
+        return
+    if verdict == "conflict":
+        conflict(p, L.INSTRUCTIONS, "the assessment's details (date, facilitator, participants)")
+        return
+    for f in changed:
+        value = getattr(target, f)
+        if f == "participants" and value is not None:
+            value = list(value)
+        if f == "share_evidence":
+            value = bool(value)
+        if value is None:
+            assessment.doc.pop(f, None)  # cleared with --replace
+        else:
+            assessment.set_header(**{f: value})
+        result.details.append(f)
 
 
 ACTION_FIELDS = ("dimension", "action", "owner", "due", "status")
@@ -857,6 +978,7 @@ WORDS = {
     "ratings": ("set of individual ratings", "sets of individual ratings"),
     "evidence": ("evidence note", "evidence notes"),
     "discuss": ("discuss flag", "discuss flags"),
+    "agreed": ("agreed outcome", "agreed outcomes"),
     "carried over": ("carried-over mark", "carried-over marks"),
 }
 
@@ -915,8 +1037,32 @@ class ImportResult:
             acts = [f"{m.actions[k]} {k}" for k in ("added", "updated", "removed") if m.actions[k]]
             if acts:
                 lines.append(f"  Action plan: {', '.join(acts)}")
+            if m.details:
+                lines.append(
+                    "  Assessment details: "
+                    + ", ".join(DETAIL_FIELDS[f] for f in m.details)
+                    + " changed"
+                )
             if untouched:
                 lines.append(f"  {untouched} other dimension(s) unchanged.")
+        if m.confirmed:
+            done = ", ".join(
+                f"{framework.by_id[d].title} ({_count(n, 'answer', 'answers')})"
+                for d, n in m.confirmed.items()
+            )
+            verb = "would be" if self.dry_run else "were"
+            lines.append(
+                f"Confirmed as a whole (Confirmed: Yes), carried-over marks {verb} cleared: {done}."
+            )
+        if m.unconfirmed:
+            total = sum(m.unconfirmed.values())
+            where = ", ".join(f"{framework.by_id[d].title} ({n})" for d, n in m.unconfirmed.items())
+            lines.append(
+                f"Still not confirmed: {_count(total, 'answer', 'answers')} carried over from "
+                f"last year ({where}). Reports list them and leave them out of every change "
+                "until the team confirms them (Carried over: No on the Items sheet, or "
+                "Confirmed: Yes for a whole dimension)."
+            )
         if m.actions["already"]:
             lines.append(
                 f"{m.actions['already']} new action row(s) were already in the plan and "

@@ -17,16 +17,19 @@ from typing import Any
 
 from ..assessment import Action, Response
 from ..framework import Framework
-from ..levels import NA, UNKNOWN, read_level
+from ..levels import LEVELS, NA, NA_WORDS, UNKNOWN, UNKNOWN_WORDS, read_level
 from ..limits import MAX_WORKBOOK_ROWS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the assessment details, Agreed, Confirmed and live scores
+READABLE_FORMATS = (1, 2)  # workbooks already sent out in format 1 still import
 
 INSTRUCTIONS = "Instructions"
 ITEMS = "Items"
 DIMENSIONS = "Dimensions"
 ACTIONS = "Actions"
 SHEETS = (INSTRUCTIONS, ITEMS, DIMENSIONS, ACTIONS)
+LISTS = "Lists"  # hidden: the words a Level cell may hold, for the live-score formulas
+OPTIONAL_SHEETS = (LISTS,)
 
 GROUP_ROW = 1  # a band of labels above the headings, for people
 HEADER_ROW = 2
@@ -49,6 +52,16 @@ INFO_LABELS: dict[str, str] = {
 }
 INFO_FIRST_ROW = 3
 INFO_ROWS: dict[str, int] = {key: INFO_FIRST_ROW + n for n, key in enumerate(INFO_LABELS)}
+# The assessment's details, below the identity rows (format 2 on); the team fills them in.
+DETAIL_LABELS: dict[str, str] = {
+    "assessed_on": "Assessed on",
+    "facilitator": "Facilitator",
+    "participants": "Participants",
+    "share_evidence": "Share evidence",
+}
+DETAIL_FIRST_ROW = max(INFO_ROWS.values()) + 1
+DETAIL_ROWS: dict[str, int] = {key: DETAIL_FIRST_ROW + n for n, key in enumerate(DETAIL_LABELS)}
+DETAIL_CHECK_COLUMN = 3  # C: the details' fingerprint (hidden), like a row check
 
 # Items sheet headings. Rater columns sit between CARRIED and CHECK.
 DIM_TITLE = "Dimension"
@@ -58,8 +71,20 @@ HELP = "What to look for"
 LEVEL = "Level"
 EVIDENCE = "Evidence"
 DISCUSS = "Discuss"
+AGREED = "Agreed"
 CARRIED = "Carried over"
 CHECK = "Row check (do not change)"
+# Formula columns after CHECK: the value the score uses, and hidden helpers for the live
+# dimension scores on the Dimensions sheet (design §4 in spreadsheet formulas).
+VALUE_USED = "Value used"
+HELPERS = (
+    "calc: code",
+    "calc: value",
+    "calc: answered",
+    "calc: applicable",
+    "calc: w*v",
+    "calc: w",
+)
 
 # Dimensions sheet headings.
 DIM_ID = "Id"
@@ -67,6 +92,12 @@ DIM_KIND = "Part"
 DIM_PURPOSE = "Purpose"
 TARGET = "Target level"
 NOTES = "Notes"
+CONFIRMED = "Confirmed"
+SCORE_NOW = "Score now"
+LEVEL_NOW = "Level now"
+ANSWERED_NOW = "Answered now"
+LOW_NOW = "Low evidence"
+LIVE = (SCORE_NOW, LEVEL_NOW, ANSWERED_NOW, LOW_NOW)
 
 # Actions sheet headings.
 ACTION_NO = "No."
@@ -120,9 +151,10 @@ class ItemRow:
     evidence: str | None = None
     flag: bool | None = None
     carried: bool | None = None
+    agreed: str | None = None
 
     def check(self) -> str:
-        return check_code(
+        parts = [
             "item",
             self.item,
             self.level,
@@ -130,7 +162,25 @@ class ItemRow:
             self.evidence,
             self.flag,
             self.carried,
-        )
+        ]
+        if self.agreed is not None:  # format 1 had no Agreed: its fingerprints still match
+            parts.append(self.agreed)
+        return check_code(*parts)
+
+
+@dataclass(frozen=True)
+class Details:
+    """The assessment's details on the Instructions sheet (None means a blank cell)."""
+
+    assessed_on: date | None = None
+    facilitator: str | None = None
+    participants: tuple[str, ...] | None = None
+    share_evidence: bool | None = None
+
+    def check(self) -> str:
+        on = self.assessed_on.isoformat() if self.assessed_on else None
+        people = list(self.participants) if self.participants is not None else None
+        return check_code("details", on, self.facilitator, people, self.share_evidence)
 
 
 @dataclass(frozen=True)
@@ -184,7 +234,32 @@ def item_row(response: Response) -> ItemRow:
         evidence=normalise_newlines(response.evidence) or None,
         flag=response.flag,
         carried=response.carried_over,
+        agreed=normalise_newlines(response.agreed) or None,
     )
+
+
+def details_of(assessment: Any) -> Details:
+    """The details an assessment records, as the workbook shows them."""
+    return Details(
+        assessed_on=assessment.assessed_on,
+        facilitator=normalise_newlines(assessment.facilitator) or None,
+        participants=tuple(assessment.participants) or None,
+        share_evidence=assessment.share_evidence,
+    )
+
+
+def participants_cell(people: tuple[str, ...] | None) -> str | None:
+    """One participant per line: roles often contain commas."""
+    return "\n".join(people) if people else None
+
+
+def parse_participants(value: Any) -> tuple[str, ...] | None:
+    """Participants typed one per line, or separated by semicolons; None when blank."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    people = [p.strip() for line in text.split("\n") for p in line.split(";")]
+    return tuple(p for p in people if p) or None
 
 
 def dim_row(dim_id: str, target: int | None, notes: str) -> DimRow:
@@ -381,3 +456,39 @@ class DimensionNames:
             return self.lookup[value.strip().casefold()]
         ids = ", ".join(d.id for d in self.framework.dimensions)
         raise CellError(f"{show(value)} is not a dimension (allowed: {ids})")
+
+
+# ----------------------------------------------------------------- words a Level cell may hold
+
+LIST_NA, LIST_UNKNOWN = "na", "dk"  # codes on the Lists sheet (levels are the numbers 0-4)
+
+
+def level_words() -> list[tuple[str, int | str]]:
+    """Every way of writing a level the import accepts, lower-cased, with what it means.
+
+    The Lists sheet holds these so the live-score formulas read a Level cell exactly as
+    `parse_level` does (after Excel's TRIM and LOWER). Built from candidates filtered through
+    `read_level` itself, so the two cannot disagree.
+    """
+    out: dict[str, int | str] = {}
+    for word in sorted(NA_WORDS):
+        out[word] = LIST_NA
+    for word in sorted(UNKNOWN_WORDS):
+        out[word] = LIST_UNKNOWN
+        if "'" in word:
+            out[word.replace("'", "\u2019")] = LIST_UNKNOWN
+    for n, name in LEVELS.items():
+        name = name.casefold()
+        out[str(n)] = n
+        out[name] = n
+        for sep in ("", "-", "\u2013", ":", ".", ")"):
+            for a in ("", " "):
+                for b in ("", " ") if sep else ("",):
+                    for tail in (name, ""):
+                        word = " ".join(f"{n}{a}{sep}{b}{tail}".split())
+                        try:
+                            if read_level(word) == n:
+                                out[word] = n
+                        except ValueError:
+                            pass
+    return list(out.items())

@@ -24,6 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..files import public_mode
+
 RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 EXCEL_MAX_TEXT = 32_767  # the most characters one Excel cell can hold
 
@@ -86,6 +88,9 @@ def save_workbook(workbook: Any, path: str | Path, *, overwrite: bool = True) ->
         raise FileExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # mkstemp makes the file owner-only; a workbook gets the same permissions as every other
+    # file the tool writes (files.public_mode), also when it replaces an older one.
+    os.fchmod(fd, public_mode())
     os.close(fd)
     tmp = Path(tmp_name)
     try:

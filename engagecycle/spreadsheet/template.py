@@ -27,6 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..assessment import ORG_TYPES, Assessment, carry_forward, new_document, period_start
 from ..errors import EngageError
 from ..framework import Framework
+from ..levels import LEVELS
+from ..scoring import LOW_EVIDENCE_BELOW
 from ..store import Store, display_path
 from . import layout as L
 from .safe import CellTextError, put, save_workbook
@@ -39,6 +41,9 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 UNLOCKED = Protection(locked=False)
 POINTS_PER_LINE = 15
+# Level bands for the live-score formulas: (upper bound, name) for 0-3; 4 is what is left.
+_BANDS = tuple(zip((0.5, 1.5, 2.5, 3.5), (LEVELS[n] for n in range(4)), strict=True))
+_TOP = LEVELS[4]
 
 
 @dataclass(frozen=True)
@@ -150,17 +155,20 @@ def build_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = L.INSTRUCTIONS
-    _instructions(ws, work, framework, new=saved is None, today=today, source=source)
+    _instructions(ws, work, framework, saved, new=saved is None, today=today, source=source)
     raters = rater_names(work)
-    _items(wb.create_sheet(L.ITEMS), work, framework, saved, raters)
-    _dimensions(wb.create_sheet(L.DIMENSIONS), work, framework, saved)
+    rows = _items(wb.create_sheet(L.ITEMS), work, framework, saved, raters)
+    _dimensions(wb.create_sheet(L.DIMENSIONS), work, framework, saved, rows)
     _actions(wb.create_sheet(L.ACTIONS), work, framework, saved)
+    _lists(wb.create_sheet(L.LISTS))
     for sheet in wb.worksheets:
         _protect(sheet)
         _print_setup(
             sheet, None if sheet.title == L.INSTRUCTIONS else f"{L.GROUP_ROW}:{L.HEADER_ROW}"
         )
     wb.security = WorkbookProtection(lockStructure=True)
+    # Live scores are formulas: ask every spreadsheet program to work them out on opening.
+    wb.calculation.fullCalcOnLoad = True
     wb.active = 0
     return wb
 
@@ -323,9 +331,17 @@ HOW_TO = [
         "where people disagree or nobody is sure.",
     ),
     (
+        "Agreed",
+        "When the team has discussed a statement (one flagged to discuss, or where people's "
+        "ratings were two or more levels apart), write what it agreed here. The report then "
+        "counts it as resolved instead of listing it as still to discuss.",
+    ),
+    (
         "Carried over",
         "Yes means the answer was copied from last year and has not been checked this year. "
-        "Change it to No once the team agrees the answer, whether or not the level changed.",
+        "Change it to No once the team agrees the answer, whether or not the level changed. "
+        "To confirm a whole dimension at once, choose Yes in its Confirmed column on the "
+        "Dimensions sheet.",
     ),
     (
         "Individual ratings",
@@ -334,7 +350,24 @@ HOW_TO = [
     ),
     (
         "Dimensions sheet",
-        "The level the team aims to reach in each part of the cycle, and any notes.",
+        "The level the team aims to reach in each part of the cycle, and any notes. Confirmed: "
+        "choose Yes once the team has reviewed everything carried over from last year in that "
+        "dimension (answers, target, notes and actions) and keeps it; the import then clears "
+        "every carried-over mark in the dimension.",
+    ),
+    (
+        "Live scores",
+        "The Dimensions sheet works out each dimension's score, level and share of items "
+        "answered as you type, by the same rules as the reports: the agreed level, else the "
+        "middle (median) of individual ratings; N/A left out; Don't know and blanks count as "
+        "not answered; no score when nothing is answered; low evidence below half answered. "
+        "The Items sheet's Value used column shows the value each statement contributes.",
+    ),
+    (
+        "Assessment details",
+        "The date of the workshop, who facilitated, who took part (one per line) and whether "
+        "your evidence may be quoted to other organisations as good practice (Share "
+        "evidence: Yes or No) are filled in at the top of this sheet.",
     ),
     (
         "Actions sheet",
@@ -362,7 +395,14 @@ HOW_TO = [
 
 
 def _instructions(
-    ws: Worksheet, work: Assessment, framework: Framework, *, new: bool, today: date, source: str
+    ws: Worksheet,
+    work: Assessment,
+    framework: Framework,
+    saved: Assessment | None,
+    *,
+    new: bool,
+    today: date,
+    source: str,
 ) -> None:
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 95
@@ -402,7 +442,8 @@ def _instructions(
             "Organisation type",
             "Choose one of: " + ", ".join(ORG_TYPES),
         )
-    row = max(L.INFO_ROWS.values()) + 2
+    _details(ws, work, saved)
+    row = max(L.DETAIL_ROWS.values()) + 2
     head = _cell(ws, row, 1, "How to fill in this workbook")
     head.font = Font(bold=True, size=12)
     if new:
@@ -421,19 +462,79 @@ def _instructions(
         _fit_height(ws, row, [(text, 95)])
 
 
+def _details(ws: Worksheet, work: Assessment, saved: Assessment | None) -> None:
+    """The assessment's details: answer cells, with a fingerprint like every row's."""
+    written = L.details_of(work)
+    base = L.details_of(saved) if saved is not None else L.Details()
+    values = {
+        "assessed_on": written.assessed_on,
+        "facilitator": written.facilitator,
+        "participants": L.participants_cell(written.participants),
+        "share_evidence": L.yes_no_cell(bool(written.share_evidence)),
+    }
+    for key, label in L.DETAIL_LABELS.items():
+        row = L.DETAIL_ROWS[key]
+        lab = _cell(ws, row, 1, label)
+        lab.font = Font(bold=True)
+        _fixed(lab)
+        val = _cell(ws, row, 2, values[key], f"the {label.lower()}")
+        val.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        val.border = BORDER
+        _answer(val)
+    on = ws.cell(L.DETAIL_ROWS["assessed_on"], 2)
+    on.number_format = "d mmmm yyyy"
+    people = L.participants_cell(written.participants)
+    _fit_height(ws, L.DETAIL_ROWS["participants"], [(people, 95)])
+    _validation(
+        ws,
+        f'"{L.YES},{L.NO}"',
+        f"B{L.DETAIL_ROWS['share_evidence']}",
+        "Share evidence",
+        "Choose Yes or No.",
+        "Yes: your evidence may be quoted to other organisations as good practice.",
+    )
+    dv = DataValidation(
+        type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True
+    )
+    dv.error = "Type a date such as 2025-02-11."
+    dv.errorTitle = "Assessed on"
+    dv.showErrorMessage = True
+    dv.add(f"B{L.DETAIL_ROWS['assessed_on']}")
+    ws.add_data_validation(dv)
+    check = L.RowChecks(base.check(), written.check()).cell()
+    _cell(ws, L.DETAIL_FIRST_ROW, L.DETAIL_CHECK_COLUMN, check)
+    ws.column_dimensions[get_column_letter(L.DETAIL_CHECK_COLUMN)].hidden = True
+
+
+def _lists(ws: Worksheet) -> None:
+    """The hidden list of words a Level cell may hold, and what each means (formulas read it)."""
+    for n, (word, code) in enumerate(L.level_words(), 1):
+        put(ws.cell(n, 1), word)
+        ws.cell(n, 2).value = code
+    ws.sheet_state = "hidden"
+
+
+@dataclass(frozen=True)
+class ItemCells:
+    """Where the live-score helpers of each dimension's items are, for the Dimensions sheet."""
+
+    rows: dict[str, tuple[int, int]]  # dimension -> first and last row on the Items sheet
+    columns: dict[str, str]  # helper heading -> column letter
+
+
 def _items(
     ws: Worksheet,
     work: Assessment,
     framework: Framework,
     saved: Assessment | None,
     raters: list[str],
-) -> None:
+) -> ItemCells:
     levels = L.level_headers(framework)
     fixed = [L.DIM_TITLE, L.ITEM, L.STATEMENT, L.HELP, *levels]
-    answers = [L.LEVEL, L.EVIDENCE, L.DISCUSS, L.CARRIED]
-    headers = [*fixed, *answers, *raters, L.CHECK]
-    widths = [18, 16, 40, 40, *[26] * len(levels), 11, 45, 10, 10]
-    widths += [max(9, min(20, len(r) + 2)) for r in raters] + [36]
+    answers = [L.LEVEL, L.EVIDENCE, L.DISCUSS, L.AGREED, L.CARRIED]
+    headers = [*fixed, *answers, *raters, L.CHECK, L.VALUE_USED, *L.HELPERS]
+    widths = [18, 16, 40, 40, *[26] * len(levels), 11, 45, 10, 30, 10]
+    widths += [max(9, min(20, len(r) + 2)) for r in raters] + [36, 12] + [10] * len(L.HELPERS)
     _header(ws, headers, widths)
     col = {h: n for n, h in enumerate(headers, 1)}
     first_rater = len(fixed) + len(answers) + 1
@@ -444,8 +545,12 @@ def _items(
     for r in range(first_rater, last_rater + 1):
         _answer(ws.cell(L.HEADER_ROW, r))
 
+    letter = {h: get_column_letter(n) for h, n in col.items()}
+    raters_range = (get_column_letter(first_rater), get_column_letter(last_rater))
+    dim_rows: dict[str, tuple[int, int]] = {}
     row = L.FIRST_ROW
     for dim in framework.dimensions:
+        first = row
         for item in dim.items:
             response = work.response(item.id)
             written = L.item_row(response)
@@ -469,6 +574,7 @@ def _items(
                 L.LEVEL: L.level_cell(response.level),
                 L.EVIDENCE: written.evidence,
                 L.DISCUSS: L.yes_no_cell(bool(response.flag)),
+                L.AGREED: written.agreed,
                 L.CARRIED: L.yes_no_cell(bool(response.carried_over)),
             }
             for head, value in answer.items():
@@ -482,13 +588,16 @@ def _items(
                 c.border = BORDER
             checks = L.RowChecks(base.check(), written.check())
             _cell(ws, row, col[L.CHECK], checks.cell())
+            _item_formulas(ws, row, col, letter, raters_range, item.weight)
             _fit_height(
                 ws,
                 row,
                 [(cells[h], widths[col[h] - 1]) for h in (L.STATEMENT, L.HELP, *levels)]
-                + [(written.evidence, widths[col[L.EVIDENCE] - 1])],
+                + [(written.evidence, widths[col[L.EVIDENCE] - 1])]
+                + [(written.agreed, widths[col[L.AGREED] - 1])],
             )
             row += 1
+        dim_rows[dim.id] = (first, row - 1)
     last = row - 1
     _validation(
         ws,
@@ -509,19 +618,84 @@ def _items(
         "An individual rating is a whole number from 0 to 4.",
     )
     ws.column_dimensions[get_column_letter(col[L.CHECK])].hidden = True
+    for head in L.HELPERS:
+        ws.column_dimensions[letter[head]].hidden = True
+    _group(ws, col[L.VALUE_USED], col[L.VALUE_USED], "Worked out")
     ws.freeze_panes = ws.cell(L.FIRST_ROW, col[L.STATEMENT])
     ws.auto_filter.ref = f"A{L.HEADER_ROW}:{get_column_letter(last_rater)}{last}"
+    return ItemCells(dim_rows, {h: letter[h] for h in L.HELPERS})
+
+
+def _item_formulas(
+    ws: Worksheet,
+    row: int,
+    col: dict[str, int],
+    letter: dict[str, str],
+    raters: tuple[str, str],
+    weight: float,
+) -> None:
+    """Design §4 for one item, as formulas: the value used, and the helpers the scores sum.
+
+    code: the Level cell read through the Lists sheet (0-4, "na", "dk"; "" when blank; "?"
+    when the import would refuse it). value: the level, else the median of the individual
+    ratings when no level was recorded, else blank. N/A and Don't know never take a median.
+    """
+    lv = f"{letter[L.LEVEL]}{row}"
+    rr = f"{raters[0]}{row}:{raters[1]}{row}"
+    code, value, ans, app, wv, w = (f"{letter[h]}{row}" for h in L.HELPERS)
+    # Lookups use wildcards in Excel and LibreOffice; ~ escapes them so "?" is just "?".
+    word = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(LOWER(TRIM({lv})),"~","~~"),"*","~*"),"?","~?")'
+    table = f"{L.LISTS}!$A$1:$B${len(L.level_words())}"
+    formulas = {
+        L.HELPERS[0]: f'=IF(LEN(TRIM({lv}))=0,"",IFERROR(VLOOKUP({word},{table},2,FALSE),"?"))',
+        L.HELPERS[
+            1
+        ]: f'=IF(ISNUMBER({code}),{code},IF(AND({code}="",COUNT({rr})>0),MEDIAN({rr}),""))',
+        L.HELPERS[2]: f"=IF(ISNUMBER({value}),1,0)",
+        L.HELPERS[3]: f'=IF({code}="{L.LIST_NA}",0,1)',
+        L.HELPERS[4]: f"=IF({ans}=1,{value}*{weight:g},0)",
+        L.HELPERS[5]: f"=IF({ans}=1,{weight:g},0)",
+        L.VALUE_USED: (
+            f'=IF({code}="?","check the level",IF({code}="{L.LIST_NA}","N/A",'
+            f'IF(ISNUMBER({value}),{value},IF({code}="{L.LIST_UNKNOWN}","don\'t know",'
+            '"not answered"))))'
+        ),
+    }
+    for head, formula in formulas.items():
+        c = ws.cell(row, col[head])
+        c.value = formula
+        c.border = BORDER
+        c.alignment = Alignment(horizontal="right", vertical="top")
+    ws.cell(row, col[L.VALUE_USED]).number_format = "0.0"
 
 
 def _dimensions(
-    ws: Worksheet, work: Assessment, framework: Framework, saved: Assessment | None
+    ws: Worksheet,
+    work: Assessment,
+    framework: Framework,
+    saved: Assessment | None,
+    cells: ItemCells,
 ) -> None:
-    headers = [L.DIM_TITLE, L.DIM_ID, L.DIM_KIND, L.DIM_PURPOSE, L.TARGET, L.NOTES, L.CHECK]
-    widths = [30, 15, 8, 60, 12, 60, 36]
+    headers = [
+        L.DIM_TITLE,
+        L.DIM_ID,
+        L.DIM_KIND,
+        *L.LIVE,
+        L.TARGET,
+        L.NOTES,
+        L.CONFIRMED,
+        L.DIM_PURPOSE,
+        L.CHECK,
+    ]
+    widths = [30, 15, 8, 9, 16, 10, 12, 10, 50, 11, 60, 36]
     _header(ws, headers, widths)
     col = {h: n for n, h in enumerate(headers, 1)}
-    _group(ws, 1, 4, "Targets and notes for each part of the cycle")
+    letter = {h: get_column_letter(n) for h, n in col.items()}
+    _group(ws, 1, 3, "Each part of the cycle")
+    _group(ws, col[L.SCORE_NOW], col[L.LOW_NOW], "Live: worked out as you type (locked)")
+    _group(ws, col[L.TARGET], col[L.CONFIRMED], "The team's answer")
     row = L.FIRST_ROW
+    rows_of: dict[str, int] = {}
     for dim in framework.dimensions:
         written = L.dim_row(dim.id, work.target(dim.id), work.notes(dim.id))
         base = L.dim_row(dim.id, saved.target(dim.id), saved.notes(dim.id)) if saved else None
@@ -534,22 +708,102 @@ def _dimensions(
         }
         for head, value in fixed.items():
             _fixed(_cell(ws, row, col[head], value))
-        for head, value in ((L.TARGET, written.target), (L.NOTES, written.notes)):
+        carried = bool(work.unconfirmed(dim.id)) or work.dimension_carried_over(dim.id)
+        carried = carried or any(a.carried_over for a in work.actions() if a.dimension == dim.id)
+        answers = (
+            (L.TARGET, written.target),
+            (L.NOTES, written.notes),
+            (L.CONFIRMED, L.NO if carried else None),
+        )
+        for head, value in answers:
             c = _cell(ws, row, col[head], value, f"the {head.lower()} for {dim.id}")
             _answer(c)
             _fixed(c)
+        first, last = cells.rows[dim.id]
+        _dimension_formulas(ws, row, col, letter, cells, [(first, last)])
         _cell(ws, row, col[L.CHECK], L.RowChecks(base.check(), written.check()).cell())
-        _fit_height(ws, row, [(dim.purpose, 60), (written.notes, 60), (dim.title, 30)])
+        _fit_height(ws, row, [(dim.purpose, 60), (written.notes, 50), (dim.title, 30)])
+        rows_of[dim.id] = row
+        row += 1
+    for label, members in (
+        ("Hub (mean of elements)", [d.id for d in framework.hub]),
+        ("Cycle (mean of stages)", [d.id for d in framework.stages]),
+        ("Overall", [d.id for d in framework.dimensions]),
+    ):
+        c = _cell(ws, row, col[L.DIM_TITLE], label)
+        c.font = Font(bold=True)
+        _fixed(c)
+        spans = [cells.rows[m] for m in members]
+        scores = [f"{letter[L.SCORE_NOW]}{rows_of[m]}" for m in members]
+        _dimension_formulas(ws, row, col, letter, cells, spans, scores)
         row += 1
     _validation(
         ws,
         '"0,1,2,3,4"',
-        _col_range(col[L.TARGET], L.FIRST_ROW, row - 1),
+        _col_range(col[L.TARGET], L.FIRST_ROW, L.FIRST_ROW + len(framework.dimensions) - 1),
         "Target level",
         "A target is a whole number from 0 to 4.",
     )
+    _validation(
+        ws,
+        f'"{L.YES},{L.NO}"',
+        _col_range(col[L.CONFIRMED], L.FIRST_ROW, L.FIRST_ROW + len(framework.dimensions) - 1),
+        "Confirmed",
+        "Choose Yes once everything carried over in this dimension has been reviewed.",
+        "Yes: the team has reviewed what was carried over from last year and keeps it.",
+    )
     ws.column_dimensions[get_column_letter(col[L.CHECK])].hidden = True
     ws.freeze_panes = ws.cell(L.FIRST_ROW, 2)
+
+
+def _dimension_formulas(
+    ws: Worksheet,
+    row: int,
+    col: dict[str, int],
+    letter: dict[str, str],
+    cells: ItemCells,
+    spans: list[tuple[int, int]],
+    mean_of: list[str] | None = None,
+) -> None:
+    """Live score, level, share answered and low evidence for one row (design §4).
+
+    A dimension's score is the weighted mean of its answered items; hub, cycle and overall
+    (`mean_of` the dimension score cells) are the mean of the dimension scores present.
+    Completeness counts items answered over items that apply, in every row.
+    """
+    h = cells.columns
+
+    def total(helper: str) -> str:
+        return "+".join(f"SUM({L.ITEMS}!{h[helper]}{a}:{h[helper]}{b})" for a, b in spans)
+
+    ans, app = total(L.HELPERS[2]), total(L.HELPERS[3])
+    score = f"{letter[L.SCORE_NOW]}{row}"
+    if mean_of is None:
+        wv, w = total(L.HELPERS[4]), total(L.HELPERS[5])
+        score_formula = f'=IF(({w})=0,"",({wv})/({w}))'
+    else:
+        rng = ",".join(mean_of)
+        score_formula = f'=IF(COUNT({rng})=0,"",AVERAGE({rng}))'
+    level = f"ROUND({score},9)"
+    bands = "".join(f'IF({level}<{bound},"{n} {name}",' for n, (bound, name) in enumerate(_BANDS))
+    level_formula = (
+        f'=IF({score}="",IF(({app})=0,"all N/A","no score"),'
+        + bands
+        + f'"{len(_BANDS)} {_TOP}"'
+        + ")" * (len(_BANDS) + 1)
+    )
+    formulas = {
+        L.SCORE_NOW: score_formula,
+        L.LEVEL_NOW: level_formula,
+        L.ANSWERED_NOW: f'=IF(({app})=0,"",({ans})/({app}))',
+        L.LOW_NOW: f'=IF(AND(({ans})>0,({ans})<({app})*{LOW_EVIDENCE_BELOW}),"low evidence","")',
+    }
+    for head, formula in formulas.items():
+        c = ws.cell(row, col[head])
+        c.value = formula
+        _fixed(c)
+    ws.cell(row, col[L.SCORE_NOW]).number_format = "0.0"
+    ws.cell(row, col[L.ANSWERED_NOW]).number_format = "0%"
 
 
 def _actions(
