@@ -338,7 +338,7 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
     expect(page.locator(".ec-action-text-vision-1 input")).to_have_value(
         "Agree a definition with partners"
     )
-    expect(page.locator(".ec-overall, .ec-where")).to_contain_text("4 of 70 decided")
+    expect(page.locator(".ec-where")).to_contain_text("4 of 70 decided")
     page.locator(".ec-jump select").select_option(index=10)
     expect(_level(page, "identify.1", "Don't know")).to_have_class(re.compile("mod-active"))
     expect(_level(page, "identify.2", "2 Developing")).to_have_class(re.compile("mod-active"))
@@ -636,8 +636,13 @@ def test_carried_over_marks_count_and_confirming_a_whole_dimension(server, chrom
 
 
 def test_a_click_is_saved_without_waiting_for_the_typing_debounce(server, chromium) -> None:
-    """Issue 13.8. Asserts the mechanism; the time is measured and printed, not asserted
-    (see benchmarks/workshop.py for the figures)."""
+    """Issue 13.8: a click on disk and shown saved within 300 ms; typing stays debounced.
+
+    The mechanism is asserted on every click (no "Unsaved changes" on the way to "Saved").
+    The time is asserted only as the median of five clicks against the issue's 300 ms,
+    which measured 21-26 ms on this 2-core machine idle and under load (benchmarks/README.md),
+    so one slow click on a busy machine cannot fail it.
+    """
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
     _open(page, url(server, "T08", name="Timing Place"))
     path = server["folder"] / "T08" / "2025-26.yaml"
@@ -693,6 +698,7 @@ def test_a_click_is_saved_without_waiting_for_the_typing_debounce(server, chromi
     seen = page.evaluate("window.__ecSeen")
     assert any("unsaved" in c for c in seen) and "saved" in seen[-1].split()
     print(f"\nclick to 'Saved' shown / on disk (ms): {timings}")
+    assert sorted(t for t, _ in timings)[2] <= 300 and sorted(d for _, d in timings)[2] <= 300
     _close(page)
 
 
