@@ -890,6 +890,10 @@ def test_jupyterlab_session_uses_its_own_copy_of_the_notebook(tmp_path: Path, ch
         page.goto(address, timeout=START_TIMEOUT * 1000)
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=WAIT_MS)
         expect(page.locator(".jp-Notebook")).to_contain_text("organisation = 'L01'")
+        # Run all cells once the kernel is ready (before that, JupyterLab may drop the request).
+        expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
+            timeout=WAIT_MS
+        )
         page.locator(".jp-Notebook").click()
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()

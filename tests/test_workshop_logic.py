@@ -410,12 +410,17 @@ def test_conflict_keeps_either_version_part_by_part(folder: Path) -> None:
     assert panel.save_button.disabled  # a choice is needed first
     panel.choices[("response", "vision.1")].value = "ours"
     assert not panel.save_button.disabled
+    form.card("vision.4").evidence.value = "Typed while the box is open"
+    s.flush()  # still in conflict: the panel is redrawn, the choice made stays
+    assert s.status.state == "conflict"
+    assert panel.choices[("response", "vision.1")].value == "ours"
     panel.save_button.click()
     assert s.status.state == "saved"
     doc = saved(s.path)["responses"]
     assert doc["vision.1"]["level"] == 4  # ours, chosen
     assert doc["vision.2"]["level"] == 3  # ours, only the room changed it
     assert doc["vision.3"]["level"] == 4  # theirs, only they changed it
+    assert doc["vision.4"]["evidence"] == "Typed while the box is open"
     assert "# checked by the PPE lead" in s.path.read_text()
     assert form.card("vision.3").level.value == 4  # the screen shows the merged file
     assert form.conflict_box.layout.display == "none"

@@ -145,7 +145,7 @@ class DateBox:
         self.text = w.Text(
             value=format_uk(value),
             description=description,
-            placeholder=f"e.g. {DATE_EXAMPLE}",
+            placeholder=DATE_EXAMPLE,
             continuous_update=False,
             style={"description_width": "initial"},
             layout=w.Layout(width=width),
@@ -477,7 +477,7 @@ class ActionRow:
             value=a.action,
             description=f"Action {position}",
             continuous_update=True,
-            layout=w.Layout(width="40%"),
+            layout=w.Layout(width="36%"),
             style={"description_width": "initial"},
         )
         self.text.add_class(f"ec-action-text-{tag}")
@@ -485,7 +485,7 @@ class ActionRow:
             value=a.owner,
             description="Owner",
             continuous_update=True,
-            layout=w.Layout(width="20%"),
+            layout=w.Layout(width="18%"),
             style={"description_width": "initial"},
         )
         self.owner.add_class(f"ec-action-owner-{tag}")
@@ -496,6 +496,7 @@ class ActionRow:
             lambda d: self._update(due=d),
             page.action_message,
             f"ec-action-due-{tag}",
+            width="13.5em",
         )
         self.status = w.Dropdown(
             options=STATUS_OPTIONS,
@@ -615,6 +616,7 @@ class DimensionPage:
             self._on_new_due,
             self.action_message,
             f"ec-new-due-{did}",
+            width="13.5em",
         )
         self.add_action = w.Button(description="Add action")
         self.add_action.add_class("ec-primary")
@@ -814,6 +816,8 @@ class ConflictPanel:
             "(a colleague, the Excel import or a text editor). Nothing has been overwritten."
             f"<br><code>{path}</code><br>{kept_text}{ask}"
         )
+        # Choices already made survive a refresh (the room may keep typing meanwhile).
+        made = {k: pick.value for k, pick in self.choices.items()}
         for old in self.choices.values():
             old.close()
         self.choices = {}
@@ -821,7 +825,7 @@ class ConflictPanel:
         for n, key in enumerate(merge.both, 1):
             pick = w.ToggleButtons(
                 options=[("Keep theirs", merging.THEIRS), ("Keep ours", merging.OURS)],
-                value=None,
+                value=made.get(key),
             )
             pick.add_class(f"ec-choice-{n}")
             pick.add_class(f"ec-choice-{css_id(key[1])}")
@@ -1139,7 +1143,7 @@ class WorkshopForm:
         overall = self.session.overall_progress()
         label = f"{overall.done} of {overall.total} decided"
         if overall.carried:
-            label += f"; {overall.carried} carried over to confirm"
+            label += f"; {overall.carried} carried over"
         dim = self.dims[self.index]
         count = len(dim.items)
         self.where.value = (

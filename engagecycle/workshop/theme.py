@@ -89,10 +89,11 @@ CSS = f"""
 }}
 .ec-workshop .ec-where-dim {{
   color: {NHS_BLUE}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-  flex: 0 1 auto; min-width: 0;
+  flex: 0 1 auto; min-width: 6em; max-width: 50%;
 }}
 .ec-workshop .ec-where-item {{ white-space: nowrap; flex: 0 0 auto; }}
-.ec-workshop .ec-where .ec-progress {{ flex: 1 0 18em; font-weight: 400; }}
+.ec-workshop .ec-where .ec-progress {{ flex: 1 1 auto; min-width: 0; font-weight: 400; }}
+.ec-workshop .ec-where .ec-bar {{ min-width: 60px; }}
 .ec-workshop .ec-bar {{
   height: 18px; background: #E8EDEE; border: 2px solid {TEXT}; border-radius: 4px;
   overflow: hidden; min-width: 120px;
