@@ -950,24 +950,27 @@ def parse(
     return Assessment(doc, path, stamp)
 
 
-def carry_forward(target: Assessment, previous: Assessment) -> int:
+def carry_forward(target: Assessment, previous: Assessment, *, today: date | None = None) -> int:
     """Copy last year's answers into a new assessment as a starting point.
 
     Everything copied is marked `carried_over: true` (answers, a dimension's target and notes,
     open actions) until the room confirms or changes it, so a report never mistakes last
     year's view for this year's. Answers already present in `target` are never overwritten.
-    Returns the number of answers copied.
+
+    What is deliberately not copied: individual ratings (they were last year's people; this
+    year's room rates afresh, so an item that had ratings but no agreed level starts blank),
+    flags and agreed outcomes (last year's discussion), and due dates of open actions that
+    have already passed (`today`, default the real date): this year's plan needs this year's
+    dates, and last year's stay in last year's file. Returns the number of answers copied.
     """
+    today = today or date.today()
     copied = 0
     existing = target.doc.get("responses") or {}
     for item_id, r in previous.responses().items():
         # an id listed with nothing after it (a new file lists them all) has no answer yet
-        if existing.get(item_id) or (r.level is None and not r.raters):
+        if existing.get(item_id) or r.level is None:
             continue
-        if r.level is not None:
-            target.set_level(item_id, r.level)
-        if r.raters:
-            target.set_raters(item_id, dict(r.raters))
+        target.set_level(item_id, r.level)
         if r.evidence:
             target.set_evidence(item_id, r.evidence)
         target.set_carried_over(item_id, True)
@@ -985,7 +988,6 @@ def carry_forward(target: Assessment, previous: Assessment) -> int:
             target.set_dimension_carried_over(dim_id, True)
     for action in previous.actions():
         if action.status == "open":
-            target.add_action(
-                action.dimension, action.action, action.owner, action.due, "open", True
-            )
+            due = action.due if action.due is not None and action.due >= today else None
+            target.add_action(action.dimension, action.action, action.owner, due, "open", True)
     return copied

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -202,28 +203,39 @@ def test_load_all_collects_bad_files_without_failing(store):
 def test_new_and_carry_forward(store):
     prev = store.create("T01", "2023/24", "Testvale ICB")
     prev.set_level("vision.1", 2)
+    prev.set_raters("vision.1", {"AB": 1, "CD": 3})
     prev.set_raters("vision.2", {"AB": 1, "CD": 2})
     prev.set_evidence("vision.1", "Old evidence")
+    prev.set_flag("vision.1", True)
+    prev.set_agreed("vision.1", "Settled on 2")
     prev.set_target("identify", 3)
-    prev.add_action("identify", "Keep going", "Lead", None, "open")
+    prev.add_action("identify", "Keep going", "Lead", date(2024, 6, 30), "open")
+    prev.add_action("identify", "Still ahead", "Lead", date(2025, 9, 30), "open")
     prev.add_action("identify", "Finished", "Lead", None, "done")
     store.save(prev)
     new = store.create("T01", "2024/25", "Testvale ICB")
     new.set_level("vision.3", 4)
-    n = carry_forward(new, prev)
+    n = carry_forward(new, prev, today=date(2025, 4, 10))
     store.save(new)
     b = store.find("T01", "2024/25")
-    assert n == 2
-    assert b.response("vision.1").level == 2 and b.response("vision.1").carried_over
-    assert b.response("vision.2").level is None  # no consensus then, none now
-    assert b.response("vision.2").value == 1.5 and b.response("vision.2").carried_over
+    assert n == 1
+    v1 = b.response("vision.1")
+    assert v1.level == 2 and v1.carried_over and v1.evidence == "Old evidence"
+    # Last year's people and discussion are not this year's: ratings, flag, agreed stay behind.
+    assert v1.raters == () and not v1.flag and v1.agreed == ""
+    # Only ratings and no agreed level last year: nothing to carry, the room rates afresh.
+    assert b.response("vision.2").status == "unanswered"
     assert b.response("vision.3").level == 4 and not b.response("vision.3").carried_over
     assert b.target("identify") == 3
-    assert [x.action for x in b.actions()] == ["Keep going"]
+    # Open actions only; a due date already past is cleared, one still ahead is kept.
+    assert [(x.action, x.due) for x in b.actions()] == [
+        ("Keep going", None),
+        ("Still ahead", date(2025, 9, 30)),
+    ]
     # Everything copied is marked, so nothing of last year's passes for this year's view.
     assert b.dimension_carried_over("identify")
-    assert [x.carried_over for x in b.actions()] == [True]
-    assert sorted(b.unconfirmed()) == ["vision.1", "vision.2"]
+    assert [x.carried_over for x in b.actions()] == [True, True]
+    assert sorted(b.unconfirmed()) == ["vision.1"]
 
 
 def test_confirm_a_whole_dimension(store):

@@ -6,19 +6,25 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from engagecycle import cli as main_cli
 from engagecycle.errors import EngageError
 from engagecycle.framework import load_framework
-from engagecycle.store import Store
+from engagecycle.store import Store, read_file
 from engagecycle.workshop import cli as workshop_cli
+from engagecycle.workshop import launch as launch_mod
+from engagecycle.workshop import merge as merging
+from engagecycle.workshop import server as server_mod
 from engagecycle.workshop import session as session_mod
+from engagecycle.workshop.dates import format_uk, parse_uk
 from engagecycle.workshop.form import WorkshopForm, css_id
 from engagecycle.workshop.launch import (
     StartPanel,
     current_period,
+    locked_to,
     open_workshop,
     resolve_folder,
     resolve_parameters,
@@ -29,6 +35,7 @@ from engagecycle.workshop.session import (
     WorkshopSession,
     open_or_create,
     parse_dimensions,
+    parse_ratings,
 )
 from engagecycle.yamlio import load_plain
 
@@ -110,8 +117,14 @@ def test_level_buttons_save_and_show_state(folder: Path) -> None:
     s.flush()
     assert "Saved at 10:11:17" in form.status.value
     assert saved(s.path)["responses"]["vision.1"] == {"level": 3}
-    assert 'class="ec-chosen"><th scope="row">3 Established' in card.levels.value
     assert "answered" in card.state.value
+    # What each level looks like is in the buttons themselves; the name is their title.
+    labels = [label for label, _ in card.level.options]
+    assert labels[3] == FW.items["vision.1"].levels[3]
+    assert card.level.tooltips[3] == "3 Established"
+    form.show_levels.value = False
+    assert [label for label, _ in card.level.options][3] == "3 Established"
+    assert card.level.value == 3
 
     form.card("vision.2").level.value = "n/a"
     form.card("vision.3").level.value = "unknown"
@@ -152,14 +165,16 @@ def test_individual_ratings_spread_and_median(folder: Path) -> None:
     form.jump.value = "governance"
     card = form.card("governance.1")
     card.ratings_toggle.value = True
-    assert list(card.ratings) == ["Head of engagement", "Lay member", "Healthwatch"]
-    card.ratings["Head of engagement"].value = 1
-    card.ratings["Lay member"].value = 3
-    card.ratings["Healthwatch"].value = 2
-    assert "spread 2 (1 to 3)" in card.spread.value
-    assert "discuss" in card.spread.value
-    assert card.use_median.layout.display != "none"
-    card.use_median.click()
+    panel = card.ratings
+    assert list(panel.rows) == ["Head of engagement", "Lay member", "Healthwatch"]
+    panel.rows["Head of engagement"].value = 1
+    panel.rows["Lay member"].value = 3
+    panel.rows["Healthwatch"].value = 2
+    assert "spread 2 (1 to 3)" in panel.spread.value
+    assert "discuss" in panel.spread.value
+    assert card.agreed.layout.display != "none"  # a disputed item can record what was agreed
+    assert panel.use_median.layout.display != "none"
+    panel.use_median.click()
     s.flush()
     entry = saved(s.path)["responses"]["governance.1"]
     assert entry["raters"] == {"Head of engagement": 1, "Lay member": 3, "Healthwatch": 2}
@@ -167,17 +182,19 @@ def test_individual_ratings_spread_and_median(folder: Path) -> None:
     assert saved(s.path)["participants"] == ["Head of engagement", "Lay member", "Healthwatch"]
 
     # an even number of ratings with a half-level median: the room must agree a whole level
-    card.ratings["Lay member"].value = ""
-    assert "Median 1.5" in card.spread.value and "agree a whole level" in card.spread.value
-    assert card.use_median.layout.display == "none"
+    panel.rows["Lay member"].value = ""
+    assert "median 1.5" in panel.spread.value and "agree a whole level" in panel.spread.value
+    assert panel.use_median.layout.display == "none"
 
 
 def test_ratings_need_participants(folder: Path) -> None:
     form = WorkshopForm(new_session(folder))
     card = form.card("vision.1")
     card.ratings_toggle.value = True
-    assert card.ratings == {}
-    assert "Add participants" in card.spread.value
+    assert card.ratings.rows == {}
+    assert "Add participants" in card.ratings.spread.value
+    card.ratings.typed.value = "3 2"
+    assert "add participants" in card.ratings.message.value
 
 
 def test_target_notes_and_actions(folder: Path) -> None:
@@ -190,7 +207,8 @@ def test_target_notes_and_actions(folder: Path) -> None:
     assert "needs a description" in page.action_message.value.lower()
     page.new_text.value = "Run two outreach sessions with carers' groups"
     page.new_owner.value = "PPE lead"
-    page.new_due.value = date(2025, 6, 30)
+    page.new_due.text.value = "30/6/2025"  # typed the UK way; shown written out
+    assert page.new_due.text.value == "30 June 2025"
     page.add_action.click()
     assert page.new_text.value == ""
     assert len(page.action_rows) == 1
@@ -227,9 +245,16 @@ def test_target_notes_and_actions(folder: Path) -> None:
 def test_header_fields(folder: Path) -> None:
     s = new_session(folder)
     form = WorkshopForm(s)
-    assert form.details.layout.display != "none"  # no participants yet: details open
+    # Closed on every load, even with no participants: the first item must be in view.
+    assert form.details.layout.display == "none"
+    form.details_toggle.value = True
+    assert form.details.layout.display != "none"
     form.facilitator.value = "Engagement lead"
-    form.assessed_on.value = date(2025, 2, 11)
+    form.assessed_on.text.value = "11 Feb 2025"
+    assert form.assessed_on.text.value == "11 February 2025"
+    form.assessed_on.text.value = "31/2/2025"  # not a real date: said so, nothing saved
+    assert "not a real date" in form.details_message.value
+    assert form.assessed_on.text.value == "31/2/2025"
     form.share.value = True
     form.name.value = ""  # refused: an organisation needs a name
     assert "needs a name" in form.details_message.value
@@ -268,7 +293,8 @@ def test_navigation_saves_and_shows_completion(folder: Path) -> None:
     labels = dict((v, k) for k, v in form.jump.options)
     assert labels["vision"].endswith("4/4 ✔")
     assert labels["strategy"].endswith("0/5")
-    assert "4 of 70 items decided" in form.progress.value
+    assert "4 of 70 decided" in form.progress.value
+    assert "5/15 " not in form.where.value and "2/15 Engagement strategy" in form.where.value
     form.jump.value = "monitor"
     assert form.dimension.id == "monitor" and form.next.disabled
     form.back.click()
@@ -289,7 +315,7 @@ def test_dimensions_parameter_focuses_the_session(folder: Path) -> None:
     s = new_session(folder, dimensions="identify,develop")
     form = WorkshopForm(s)
     assert [v for _, v in form.jump.options] == ["identify", "develop"]
-    assert "0 of 10 items decided" in form.progress.value
+    assert "0 of 10 decided" in form.progress.value
 
 
 def test_summary_shows_scores_of_unsaved_answers(folder: Path) -> None:
@@ -327,20 +353,22 @@ def test_conflict_is_shown_and_the_file_is_left_alone(folder: Path) -> None:
     assert "Not saved" in form.status.value and "changed by someone else" in form.status.value
     assert form.conflict_box.layout.display != "none"
     assert s.path.read_text() == theirs  # untouched
-    assert form.reload_button.description == "Reload from disk (discard my unsaved edits)"
-    assert form.copy_button.description == "Save my version as a copy"
+    panel = form.conflict
+    assert panel.reload_button.description == "Reload from disk (discard my unsaved edits)"
+    assert panel.copy_button.description == "Save my version as a copy"
+    assert "Nothing was changed on both sides" in panel.message.value
 
-    form.copy_button.click()
+    panel.copy_button.click()
     copy = s.last_copy
     assert copy is not None and copy.exists() and copy.suffix == ".txt"
     mine = load_plain(copy.read_text())
     assert mine["responses"]["vision.2"] == {"level": 4}
     assert mine["responses"]["vision.1"] == {"level": 3}
-    assert str(copy) in form.conflict_message.value
+    assert str(copy) in panel.result.value
     assert s.path.read_text() == theirs
     assert Store(folder).find("T01", "2024/25") is not None  # the copy is no duplicate
 
-    form.reload_button.click()
+    panel.reload_button.click()
     assert s.status.state == "saved"
     assert form.conflict_box.layout.display == "none"
     assert form.card("vision.1").level.value == 1
@@ -350,6 +378,63 @@ def test_conflict_is_shown_and_the_file_is_left_alone(folder: Path) -> None:
     assert saved(s.path)["responses"]["vision.1"] == {"level": 1}
     assert saved(s.path)["responses"]["vision.3"] == {"level": 2}
     assert "# edited by a colleague" in s.path.read_text()
+
+
+def test_conflict_keeps_either_version_part_by_part(folder: Path) -> None:
+    """Issue 13.7: no whole-file copy and no redoing by hand: per part, theirs or ours."""
+    s = new_session(folder)
+    form = WorkshopForm(s)
+    s.set_level("vision.1", 3)
+    s.set_level("vision.2", 2)
+    s.set_notes("vision", "Agreed in the room.")
+    s.flush()
+    # Someone else: changes vision.1, adds vision.3 and an action, with a comment.
+    text = s.path.read_text().replace("vision.1:\n    level: 3", "vision.1:\n    level: 1")
+    text = text.replace("  vision.2:", "  vision.3:\n    level: 4\n  vision.2:")
+    text += "# checked by the PPE lead\n"
+    s.path.write_text(text)
+    assert load_plain(text)["responses"]["vision.1"]["level"] == 1
+    # The room meanwhile: vision.1 to 4 (both changed it), vision.2 to 3 (only the room).
+    form.card("vision.1").level.value = 4
+    form.card("vision.2").level.value = 3
+    s.flush()
+    assert s.status.state == "conflict"
+    panel = form.conflict
+    merge = panel.merge
+    assert merge.both == [("response", "vision.1")]
+    assert merge.ours_only == [("response", "vision.2")]
+    assert merge.theirs_only == [("response", "vision.3")]
+    assert "1 part(s) were changed on both sides" in panel.message.value
+    row = panel.rows_box.children[0].children[0].value
+    assert "Theirs (in the file now)" in row and "1 Emerging" in row and "4 Embedded" in row
+    assert panel.save_button.disabled  # a choice is needed first
+    panel.choices[("response", "vision.1")].value = "ours"
+    assert not panel.save_button.disabled
+    form.card("vision.4").evidence.value = "Typed while the box is open"
+    s.flush()  # still in conflict: the panel is redrawn, the choice made stays
+    assert s.status.state == "conflict"
+    assert panel.choices[("response", "vision.1")].value == "ours"
+    panel.save_button.click()
+    assert s.status.state == "saved"
+    doc = saved(s.path)["responses"]
+    assert doc["vision.1"]["level"] == 4  # ours, chosen
+    assert doc["vision.2"]["level"] == 3  # ours, only the room changed it
+    assert doc["vision.3"]["level"] == 4  # theirs, only they changed it
+    assert doc["vision.4"]["evidence"] == "Typed while the box is open"
+    assert "# checked by the PPE lead" in s.path.read_text()
+    assert form.card("vision.3").level.value == 4  # the screen shows the merged file
+    assert form.conflict_box.layout.display == "none"
+
+    # Again, keeping theirs this time; the room's other edit still survives.
+    s.path.write_text(s.path.read_text().replace("level: 4\n  vision.2", "level: 0\n  vision.2"))
+    form.card("vision.3").level.value = 2
+    form.card("vision.4").level.value = 1
+    s.flush()
+    assert form.conflict.merge.both == [("response", "vision.3")]
+    form.conflict.choices[("response", "vision.3")].value = "theirs"
+    form.conflict.save_button.click()
+    doc = saved(s.path)["responses"]
+    assert doc["vision.3"]["level"] == 0 and doc["vision.4"]["level"] == 1
 
 
 def test_change_on_disk_is_noticed_on_navigation(folder: Path) -> None:
@@ -442,6 +527,130 @@ def test_autosave_is_debounced_through_the_scheduler(folder: Path) -> None:
     assert "Saved at" in form.status.value
 
 
+def test_clicks_are_written_at_once_while_typing_stays_debounced(folder: Path) -> None:
+    """Issue 13.8: a level click is on disk before the click handler returns (no timer)."""
+    sched = FakeScheduler()
+    s = new_session(folder, autosave_delay=0.5, scheduler=sched)
+    form = WorkshopForm(s)
+    saves = s.saves
+    form.card("vision.1").level.value = 3  # a click
+    assert saved(s.path)["responses"]["vision.1"] == {"level": 3}
+    assert s.saves == saves + 1 and f'data-saves="{s.saves}"' in form.status.value
+    assert "Saved at" in form.status.value
+    assert sched.live() == []  # no timer was needed
+    form.card("vision.1").flag.value = True
+    form.page.target.value = 2
+    form.card("vision.2").ratings_toggle.value = True
+    assert saved(s.path)["responses"]["vision.1"]["flag"] is True
+    assert saved(s.path)["dimensions"]["vision"]["target"] == 2
+    form.card("vision.2").evidence.value = "Typing"  # typing: waits for the timer
+    assert "evidence" not in saved(s.path)["responses"].get("vision.2", {})
+    assert len(sched.live()) == 1
+
+
+def test_dates_are_shown_and_read_the_uk_way() -> None:
+    assert format_uk(date(2026, 12, 2)) == "2 December 2026"
+    assert format_uk(None) == ""
+    for text in (
+        "2 December 2026",
+        "2 Dec 2026",
+        "2nd December 2026",
+        "02/12/2026",
+        "2/12/26",
+        "2.12.2026",
+        "2-12-2026",
+        "2026-12-02",
+        " 2 december, 2026 ",
+    ):
+        assert parse_uk(text) == date(2026, 12, 2), text
+    assert parse_uk("12/02/2026") == date(2026, 2, 12)  # day first, as in the UK
+    assert parse_uk("") is None and parse_uk(None) is None
+    with pytest.raises(ValueError, match="not a real date; type it like 2 December 2026"):
+        parse_uk("30/2/2026")
+    with pytest.raises(ValueError, match="not a date the form can read"):
+        parse_uk("next Tuesday")
+
+
+def test_a_rooms_ratings_typed_in_one_go(folder: Path) -> None:
+    """Issue 13.5: seven people's ratings as "3 2 4 3 3 2 4", in participant order."""
+    names = ["AB", "CD", "EF", "GH", "IJ", "KL", "MN"]
+    room = dict(zip(names, [3, 2, 4, 3, 3, 2, 4], strict=True))
+    assert parse_ratings("3 2 4 3 3 2 4", names) == room
+    assert parse_ratings("3243324", names) == room
+    assert parse_ratings("3, -, 4", names) == {"AB": 3, "CD": None, "EF": 4}
+    with pytest.raises(ValueError, match="8 ratings typed for 7 participant"):
+        parse_ratings("3 2 4 3 3 2 4 1", names)
+    with pytest.raises(ValueError, match="'5' is not a level"):
+        parse_ratings("3 5", names)
+    s = new_session(folder)
+    form = WorkshopForm(s)
+    form.participants.value = "\n".join(names)
+    card = form.card("vision.1")
+    card.ratings_toggle.value = True
+    card.ratings.typed.value = "3 2 4 3 3 2 4"
+    s.flush()
+    assert saved(s.path)["responses"]["vision.1"]["raters"] == room
+    assert [row.value for row in card.ratings.rows.values()] == [3, 2, 4, 3, 3, 2, 4]
+    assert '7 of 7 rated; median 3; <span class="ec-warn">spread 2 (2 to 4)' in (
+        card.ratings.spread.value
+    )
+    assert card.ratings.typed.value == ""  # ready for the next item
+    card.ratings.typed.value = "- 9"
+    assert "9&#x27; is not a level: type 0-4" in card.ratings.message.value
+    assert saved(s.path)["responses"]["vision.1"]["raters"]["CD"] == 2  # unchanged
+
+
+def test_what_the_room_agreed_is_recorded_on_a_flagged_item(folder: Path) -> None:
+    """Issue 9.6: the discussion happened, and this is what was agreed."""
+    s = new_session(folder)
+    form = WorkshopForm(s)
+    form.jump.value = "insight"
+    card = form.card("insight.3")
+    assert card.agreed.layout.display == "none"  # nothing to discuss: no box
+    card.flag.value = True
+    assert card.agreed.layout.display != "none"
+    card.agreed.value = "Settled on 2: the data pack exists but the board does not use it."
+    s.flush()
+    entry = saved(s.path)["responses"]["insight.3"]
+    assert entry == {
+        "flag": True,
+        "agreed": "Settled on 2: the data pack exists but the board does not use it.",
+    }
+    assert Store(folder).find("T01", "2024/25").response("insight.3").resolved
+    again = WorkshopForm(new_session(folder))
+    again.jump.value = "insight"
+    assert again.card("insight.3").agreed.value.startswith("Settled on 2")
+
+
+def test_merge_of_actions_and_session_details(folder: Path) -> None:
+    s = new_session(folder)
+    s.add_action("vision", "Ours only", "AB")
+    s.add_action("identify", "Shared", "AB")
+    s.set_header(facilitator="Lead")
+    s.flush()
+    base = merging.to_plain(s.assessment.doc)
+    theirs = read_file(s.path, FW, roundtrip=True)
+    theirs.update_action(1, owner="CD")  # they changed identify's action
+    theirs.set_header(facilitator="Someone else")
+    s.update_action(0, status="done")  # we changed vision's
+    s.set_header(facilitator="Our lead")
+    m = merging.compare(base, s.assessment.doc, theirs.doc)
+    assert m.ours_only == [("actions", "vision")]
+    assert m.theirs_only == [("actions", "identify")]
+    assert m.both == [("header", "facilitator")]
+    keep = merging.choose(m, {("header", "facilitator"): "ours"})
+    merging.apply(theirs, s.assessment, keep)
+    acts = [(a.dimension, a.action, a.owner, a.status) for a in theirs.actions()]
+    assert acts == [("vision", "Ours only", "AB", "done"), ("identify", "Shared", "CD", "open")]
+    assert theirs.facilitator == "Our lead"
+    with pytest.raises(ValueError, match="choose which version to keep for 1 part"):
+        merging.choose(m, {})
+    assert merging.describe(("actions", "vision"), [{"action": "A", "due": date(2026, 12, 2)}])
+    assert "due 2 December 2026" in merging.describe(
+        ("actions", "x"), [{"action": "A", "due": date(2026, 12, 2)}]
+    )
+
+
 def test_debounce_never_waits_longer_than_max_wait() -> None:
     now = [0.0]
     sched = FakeScheduler()
@@ -483,32 +692,72 @@ def _last_year(folder: Path) -> Path:
 def test_start_from_last_year_marks_answers_until_confirmed(folder: Path) -> None:
     _last_year(folder)
     s = new_session(folder, period="2024/25", from_previous=True)
-    assert any("Copied 3 answer(s) from 2023/24" in n for n in s.notices)
+    notice = next(n for n in s.notices if n.startswith("Copied"))
+    assert notice.startswith("Copied from 2023/24: 2 answers, 1 target and 1 action.")
+    assert "1 item(s) had only individual ratings and start blank" in notice
     form = WorkshopForm(s)
-    assert "Copied 3 answer(s)" in form.notices.value
+    # The count is on the page (issue 13.6), not only on the command line.
+    banner = form.carried_banner.value
+    assert "still to confirm: 2 answers, 1 target and 1 action" in banner
     card = form.card("vision.1")
     assert card.level.value == 3
     assert card.evidence.value == "Definition agreed at the May board."
-    assert card.carried_box.layout.display != "none"
-    assert "Carried over from 2023/24" in card.badge.value
-    assert "confirm or change" in card.badge.value
-    assert "0 of 70 items decided; 3 carried over" in form.progress.value
+    assert card.confirm.layout.display != "none"
+    assert "Carried over from 2023/24" in card.state.value
+    assert form.card("vision.3").level.value is None  # only ratings last year: rated afresh
+    assert "0 of 70 decided; 2 carried over" in form.progress.value
     assert saved(s.path)["responses"]["vision.1"]["carried_over"] is True
+    # Targets and actions carry a visible mark too.
+    assert "Target and notes carried over from 2023/24" in form.page.target_badge.value
+    assert "Carried over from 2023/24" in form.page.action_rows[0].badge.value
 
     card.confirm.click()
-    assert card.carried_box.layout.display == "none"
-    form.card("vision.3").level.value = 3  # changing the level also confirms
+    assert card.confirm.layout.display == "none"
+    form.card("vision.2").level.value = 3  # changing the level also confirms
     s.flush()
     responses = saved(s.path)["responses"]
     assert responses["vision.1"] == {
         "level": 3,
         "evidence": "Definition agreed at the May board.",
     }
-    assert responses["vision.3"]["level"] == 3
-    assert "carried_over" not in responses["vision.3"]
-    assert responses["vision.2"]["carried_over"] is True
-    assert "2 of 70 items decided; 1 carried over" in form.progress.value
+    assert responses["vision.2"] == {"level": 3}
+    assert "2 of 70 decided" in form.progress.value
+    assert "1 target and 1 action" in form.carried_banner.value
     assert saved(s.path)["actions"][0]["action"] == "Agree a definition with partners"
+
+
+def test_confirm_a_whole_dimension_from_the_form(folder: Path) -> None:
+    """Issue 9.3 / 13.6: the room keeps a whole dimension of last year's answers at once."""
+    _last_year(folder)
+    s = new_session(folder, period="2024/25", from_previous=True)
+    form = WorkshopForm(s)
+    page = form.page
+    assert page.carried_box.layout.display != "none"
+    assert "2 answers, 1 target and 1 action" in page.carried_text.value
+    page.confirm_all.click()
+    s.flush()
+    doc = saved(s.path)
+    assert all("carried_over" not in r for r in doc["responses"].values())
+    assert "carried_over" not in doc["dimensions"]["vision"]
+    assert "carried_over" not in doc["actions"][0]
+    assert page.carried_box.layout.display == "none"
+    assert form.carried_banner.layout.display == "none"
+    assert form.card("vision.1").confirm.layout.display == "none"
+    assert "2 of 70 decided" in form.progress.value
+
+
+def test_editing_a_carried_target_or_action_confirms_it(folder: Path) -> None:
+    _last_year(folder)
+    s = new_session(folder, period="2024/25", from_previous=True)
+    form = WorkshopForm(s)
+    form.page.target.value = 4
+    form.page.action_rows[0].owner.value = "PPE lead"
+    s.flush()
+    doc = saved(s.path)
+    assert doc["dimensions"]["vision"] == {"target": 4}
+    assert doc["actions"][0]["owner"] == "PPE lead" and "carried_over" not in doc["actions"][0]
+    assert form.page.target_badge.value == ""
+    assert "2 answers" in form.carried_banner.value and "action" not in form.carried_banner.value
 
 
 def test_start_from_last_year_never_overwrites_answers(folder: Path) -> None:
@@ -533,7 +782,8 @@ def test_start_from_last_year_button_on_an_empty_assessment(folder: Path) -> Non
     assert form.start_previous.description == "Start from 2023/24's answers"
     form.start_previous.click()
     assert form.card("vision.1").level.value == 3
-    assert form.card("vision.1").carried_box.layout.display != "none"
+    assert form.card("vision.1").confirm.layout.display != "none"
+    assert "still to confirm: 2 answers" in form.carried_banner.value
     assert saved(s.path)["responses"]["vision.1"]["carried_over"] is True
     assert form.start_previous.layout.display == "none"
 
@@ -543,20 +793,54 @@ def test_start_from_last_year_button_on_an_empty_assessment(folder: Path) -> Non
 
 def test_parameters_come_from_the_url_but_never_the_folder(tmp_path: Path) -> None:
     p = resolve_parameters(
-        {"organisation": "", "period": "2025/26", "from_previous": False},
+        {"organisation": "X02", "period": "2025/26", "from_previous": False, "name": "Kept"},
         "organisation=X07&period=2024%2F25&dimensions=identify&from_previous=1&assessments=/etc",
     )
+    # What the address asks for wins over values saved in the notebook (issue 13.1).
     assert p["organisation"] == "X07"
-    assert p["period"] == "2025/26"  # the notebook's own value wins
+    assert p["period"] == "2024/25"
     assert p["dimensions"] == "identify"
     assert p["from_previous"] is True
+    # In Voilà nothing comes from the notebook, even what the address leaves out.
+    assert p["name"] == ""
     assert "assessments" not in p
+    assert resolve_parameters({"organisation": "X02"}, "organisation=")["organisation"] == ""
+    # Without an address (JupyterLab, papermill) the notebook's parameters are used.
+    assert resolve_parameters({"organisation": "X02", "name": "Kept"}, None)["name"] == "Kept"
     assert resolve_folder("", {"ENGAGECYCLE_ASSESSMENTS": str(tmp_path)}) == tmp_path
     assert resolve_folder(str(tmp_path / "x"), {"ENGAGECYCLE_ASSESSMENTS": "/nope"}) == (
         tmp_path / "x"
     )
     assert current_period(date(2025, 3, 31)) == "2024/25"
     assert current_period(date(2025, 4, 1)) == "2025/26"
+
+
+def test_a_locked_server_opens_its_assessment_and_refuses_any_other(
+    folder: Path, monkeypatch
+) -> None:
+    """`engagecycle workshop X01 2025/26` locks the page to X01 2025/26 (issue 13.1)."""
+    Store(folder).create("L01", "2024/25", "Lockton ICB")
+    monkeypatch.setenv(launch_mod.ENV_ONLY, "L01 2024/25")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    # Values saved in the notebook's parameters cell cannot pick another organisation...
+    app = open_workshop("X02", "2024/25", assessments=str(folder), autosave_delay=None)
+    assert app.form is None and app.start is None
+    assert "started for L01 2024/25 only, so it will not open X02 2024/25" in app.refusal.value
+    # ...nor can the address, and nothing is created for what was refused.
+    app = open_workshop(
+        assessments=str(folder),
+        query="organisation=X03&period=2024%2F25&name=X",
+        autosave_delay=None,
+    )
+    assert app.form is None and "will not open X03" in app.refusal.value
+    assert not (folder / "X02").exists() and not (folder / "X03").exists()
+    # Blank parameters open the locked one; so do the notebook's values when they agree.
+    app = open_workshop(assessments=str(folder), query="", autosave_delay=None)
+    assert app.form is not None and app.form.session.assessment.code == "L01"
+    app = open_workshop("L01", "2024/25", assessments=str(folder), autosave_delay=None)
+    assert app.form is not None
+    assert locked_to({}) is None
+    assert locked_to({launch_mod.ENV_ONLY: "X01 2025/26"}) == ("X01", "2025/26")
 
 
 def test_open_workshop_from_query_string(folder: Path) -> None:
@@ -601,15 +885,26 @@ def test_bad_url_parameters_show_the_start_panel_with_the_reason(folder: Path) -
 
 
 def test_cli_creates_the_file_and_starts_voila_on_localhost(
-    folder: Path, monkeypatch, capsys
+    folder: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     calls = {}
+    shipped = REPO / "notebooks" / "workshop.ipynb"
+    before = shipped.read_bytes()
 
-    def fake_run(cmd, env, url, open_browser):
-        calls.update(cmd=cmd, env=env, url=url, open_browser=open_browser)
+    def fake_run(cmd, env, url, open_browser, cleanup):
+        copy = cleanup / "workshop.ipynb"
+        calls.update(
+            cmd=cmd,
+            env=env,
+            url=url,
+            open_browser=open_browser,
+            cleanup=cleanup,
+            copy=json.loads(copy.read_text()),
+        )
         return 0
 
-    monkeypatch.setattr(workshop_cli, "run_voila", fake_run)
+    monkeypatch.setattr(workshop_cli, "run_server", fake_run)
+    monkeypatch.chdir(tmp_path)  # no notebooks/ here: the project's own notebook is used
     code = main_cli.main(
         [
             "workshop",
@@ -631,15 +926,80 @@ def test_cli_creates_the_file_and_starts_voila_on_localhost(
     assert calls["url"].startswith("http://127.0.0.1:")
     assert "organisation=W01" in calls["url"] and "period=2024%2F25" in calls["url"]
     assert "dimensions=identify" in calls["url"]
+    # A fresh token in the printed address (issue 10.8); tracebacks only with --debug.
+    token = parse_qs(urlparse(calls["url"]).query)["token"][0]
+    assert len(token) >= 24 and f"--token={token}" in calls["cmd"]
+    assert "--show_tracebacks=False" in calls["cmd"]
     assert "--Voila.ip=127.0.0.1" in calls["cmd"] and "--no-browser" in calls["cmd"]
-    assert calls["cmd"][-1] == "--template=ec-workshop"
-    assert Path(calls["cmd"][3]) == REPO / "notebooks" / "workshop.ipynb"
+    assert "--template=ec-workshop" in calls["cmd"]
+    assert calls["cmd"][1:3] == ["-m", "engagecycle.workshop.server"]
+    # It serves a copy made for this session, outside notebooks/, with its parameters filled.
+    served = Path(calls["cmd"][3])
+    assert served == calls["cleanup"] / "workshop.ipynb"
+    assert "notebooks" not in served.parts
+    params = "".join(calls["copy"]["cells"][0]["source"])
+    assert "organisation = 'W01'" in params and "period = '2024/25'" in params
+    assert f"assessments = {str(folder.resolve())!r}" in params
+    assert "dimensions = 'identify'" in params
+    assert not calls["cleanup"].exists()  # removed when the server stops
     assert calls["env"]["ENGAGECYCLE_ASSESSMENTS"] == str(folder.resolve())
+    assert calls["env"]["ENGAGECYCLE_WORKSHOP_ONLY"] == "W01 2024/25"
     assert calls["open_browser"] is False
+    assert shipped.read_bytes() == before
+
+    # --lab: the same copy in JupyterLab, with a token; --debug shows tracebacks in Voilà.
+    main_cli.main(["workshop", "W01", "2024/25", "--assessments", str(folder), "--lab"])
+    assert calls["cmd"][1:3] == ["-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={calls['cleanup']}" in calls["cmd"]
+    assert calls["url"].endswith("/lab/tree/workshop.ipynb?token=" + calls["url"].split("=")[-1])
+    assert "--ServerApp.ip=127.0.0.1" in calls["cmd"]
+    main_cli.main(["workshop", "W01", "2024/25", "--assessments", str(folder), "--debug"])
+    assert "--show_tracebacks=True" in calls["cmd"]
+    assert shipped.read_bytes() == before
+
+
+def test_values_saved_in_the_notebook_never_reach_the_session_copy(tmp_path: Path) -> None:
+    nb = json.loads((REPO / "notebooks" / "workshop.ipynb").read_text())
+    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    params["source"] = ['organisation = "X02"\n', 'period = "2023/24"\n', "from_previous = True\n"]
+    nb["cells"][-1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "old"}]
+    nb["cells"][-1]["execution_count"] = 7
+    saved_nb = tmp_path / "saved.ipynb"
+    saved_nb.write_text(json.dumps(nb))
+    copy = workshop_cli.session_notebook(
+        saved_nb, tmp_path, {"organisation": "X01", "period": "2025/26"}
+    )
+    out = json.loads(copy.read_text())
+    source = "".join(out["cells"][0]["source"])
+    assert "X02" not in source and "2023/24" not in source
+    assert "organisation = 'X01'" in source and "from_previous = False" in source
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in out["cells"]
+        if c["cell_type"] == "code"
+    )
+
+
+def test_server_sets_the_xsrf_cookie_so_closing_a_page_shuts_its_kernel() -> None:
+    """Voilà 0.5's shutdown beacon needs an `_xsrf` cookie its page never sets (13.2)."""
+    touched = []
+
+    class Handler:
+        @property
+        def xsrf_token(self) -> bytes:
+            touched.append(True)
+            return b"token"
+
+    assert server_mod.set_xsrf_cookie(Handler(), notebook=None, cwd=None) is None
+    assert touched == [True]
+    argv = server_mod.voila_argv(Path("n.ipynb"), 9000, token="abc")
+    assert "--token=abc" in argv and "--show_tracebacks=False" in argv
+    assert "--MappingKernelManager.cull_connected=False" in argv
+    assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
 
 
 def test_cli_errors_are_plain_and_create_nothing(folder: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(workshop_cli, "run_voila", lambda *a, **k: pytest.fail("started"))
+    monkeypatch.setattr(workshop_cli, "run_server", lambda *a, **k: pytest.fail("started"))
     argv = ["workshop", "W02", "2024/25", "--assessments", str(folder)]
     assert main_cli.main(argv) == 1
     assert "give the organisation's name" in capsys.readouterr().err
@@ -691,3 +1051,12 @@ def test_notebook_runs_with_parameters_in_a_kernel(tmp_path: Path) -> None:
     outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_start_from_last_year_into_a_file_made_by_engagecycle_new(folder: Path, capsys) -> None:
+    """`engagecycle new` lists every item id with nothing after it; that is still blank."""
+    _last_year(folder)
+    assert main_cli.main(["new", "T01", "2024/25", "--assessments", str(folder)]) == 0
+    s = new_session(folder, period="2024/25", from_previous=True)
+    assert any(n.startswith("Copied from 2023/24: 2 answers") for n in s.notices), s.notices
+    assert s.response("vision.1").level == 3 and s.response("vision.1").carried_over

@@ -1,7 +1,9 @@
 """The workshop form: a facilitator-friendly ipywidgets form that never loses an answer.
 
-`session` holds the state and rules (no widgets); `form` is the ipywidgets view; `launch`
-is what `notebooks/workshop.ipynb` calls; `cli` adds `engagecycle workshop`.
+`session` holds the state and rules (no widgets), with `merge` (conflicts, part by part) and
+`dates` (UK dates); `form` is the ipywidgets view; `launch` is what `notebooks/workshop.ipynb`
+calls and decides which assessment a page may open; `cli` adds `engagecycle workshop`, and
+`server` runs Voilà with the hooks the form relies on.
 """
 
 from __future__ import annotations

@@ -2,8 +2,14 @@
 
 Every widget callback calls one session method and then refreshes what it shows from the
 session, so the screen always reflects the model and the model is what gets saved. Only one
-dimension's widgets exist at a time (about a hundred), which keeps Voilà responsive on a
-small laptop; moving on saves first and closes the old page's widgets.
+dimension's widgets exist at a time, which keeps Voilà responsive on a small laptop; moving on
+saves first and closes the old page's widgets.
+
+Layout is for a projector at 1280x800: a sticky bar keeps the organisation, the save state,
+the dimension, the item in view and overall progress on screen; each item is one compact card
+whose level buttons carry what each level looks like, so two items fit on the screen. What
+ipywidgets cannot do (focus after moving on, `aria-pressed`, number keys, the item in view)
+is done by `workshop.js` beside the Voilà template, shipped with the form.
 
 Widgets carry CSS classes (`ec-level-vision-1`, `ec-evidence-vision-1`, ...) so the browser
 tests, and anyone styling the form, can find them.
@@ -12,7 +18,8 @@ tests, and anyone styling the form, can find them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -20,16 +27,16 @@ import ipywidgets as w
 
 from ..framework import Dimension, Item
 from ..levels import LEVELS, NA, UNKNOWN
+from . import merge as merging
+from .dates import EXAMPLE as DATE_EXAMPLE
+from .dates import format_uk, parse_uk
 from .session import WorkshopSession
 from .summary import summary_html
 from .theme import style_tag
 
-LEVEL_OPTIONS: list[tuple[str, int | str]] = [(f"{n} {name}", n) for n, name in LEVELS.items()]
-LEVEL_OPTIONS += [("N/A", NA), ("Don't know", UNKNOWN)]
 NO_VALUE = ""  # selection widgets treat None as "nothing selected"; "" is an explicit choice
-RATING_OPTIONS: list[tuple[str, int | str]] = [("–", NO_VALUE)] + [
-    (f"{n} {name}", n) for n, name in LEVELS.items()
-]
+SPECIAL_OPTIONS: list[tuple[str, int | str]] = [("N/A", NA), ("Don't know", UNKNOWN)]
+RATING_OPTIONS: list[tuple[str, int | str]] = [("–", NO_VALUE)] + [(str(n), n) for n in LEVELS]
 TARGET_OPTIONS: list[tuple[str, int | str]] = [("No target", NO_VALUE)] + [
     (f"{n} {name}", n) for n, name in LEVELS.items()
 ]
@@ -59,27 +66,41 @@ def close_tree(widget: w.Widget) -> None:
     widget.close()
 
 
-def levels_html(item: Item, selected: Any) -> str:
-    """What each level looks like for one item, with the chosen level highlighted."""
-    rows = []
+def level_options(item: Item, described: bool) -> list[tuple[str, int | str]]:
+    """The level buttons' labels: what each level looks like for this item, or its name.
+
+    Described, a button's label is the description and its title ("3 Established") is shown
+    above it in bold by the stylesheet, so the room points at the words it agrees with and a
+    card needs no separate table. Labels must be unique, so a missing description becomes a
+    different run of thin spaces per level.
+    """
+    out: list[tuple[str, int | str]] = []
     for n, name in LEVELS.items():
-        text = item.levels.get(n, "")
-        chosen = ' class="ec-chosen"' if selected == n else ""
-        rows.append(
-            f'<tr{chosen}><th scope="row">{n} {escape(name)}</th><td>{escape(text) or "–"}</td></tr>'
-        )
-    return (
-        f'<table class="ec-levels" aria-label="What each level looks like">{"".join(rows)}</table>'
-    )
+        text = item.levels.get(n, "").strip()
+        if described:
+            out.append((text or "\u2009" * (n + 1), n))
+        else:
+            out.append((f"{n} {name}", n))
+    return out + SPECIAL_OPTIONS
+
+
+LEVEL_TITLES = [f"{n} {name}" for n, name in LEVELS.items()] + [
+    "N/A: does not apply here",
+    "Don't know: we don't know yet",
+]
 
 
 def progress_html(done: int, total: int, label: str) -> str:
     pct = 100.0 * done / total if total else 0.0
     return (
         f'<div class="ec-progress"><div class="ec-bar" role="progressbar" aria-valuemin="0" '
-        f'aria-valuemax="{total}" aria-valuenow="{done}"><div style="width:{pct:.1f}%"></div>'
-        f"</div><span>{escape(label)}</span></div>"
+        f'aria-valuemax="{total}" aria-valuenow="{done}" aria-label="Items decided">'
+        f'<div style="width:{pct:.1f}%"></div></div><span>{escape(label)}</span></div>'
     )
+
+
+def warn(text: str) -> str:
+    return f'<span class="ec-warn">{escape(text)}</span>'
 
 
 class _Quiet:
@@ -100,11 +121,182 @@ class _Quiet:
         return self.depth > 0
 
 
+class DateBox:
+    """A date typed and shown the UK way ("2 December 2026"), whatever the browser's locale.
+
+    Replaces ipywidgets' DatePicker, whose native input shows 12/02/2026 in a US-English
+    browser. Commits on Enter or leaving the box; text that is not a date is kept on screen
+    with a message and nothing is saved.
+    """
+
+    def __init__(
+        self,
+        form: WorkshopForm,
+        value: date | None,
+        description: str,
+        on_change: Callable[[date | None], None],
+        message: w.HTML,
+        css: str,
+        width: str = "15em",
+    ):
+        self.form = form
+        self.on_change = on_change
+        self.message = message
+        self.text = w.Text(
+            value=format_uk(value),
+            description=description,
+            placeholder=DATE_EXAMPLE,
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width=width),
+        )
+        self.text.add_class(css)
+        self.text.add_class("ec-date-box")
+        self.text.observe(self._on_text, "value")
+
+    @property
+    def widget(self) -> w.Text:
+        return self.text
+
+    def set(self, value: date | None) -> None:
+        with self.form.quiet():
+            self.text.value = format_uk(value)
+
+    def _on_text(self, change: dict) -> None:
+        if self.form.quiet:
+            return
+        try:
+            value = parse_uk(change["new"])
+        except ValueError as exc:
+            self.message.value = warn(str(exc))
+            return
+        self.message.value = ""
+        self.set(value)
+        self.on_change(value)
+
+
+# ---------------------------------------------------------------- individual ratings
+
+
+class RatingsPanel:
+    """Each participant's own level: one click per person, or all typed at once."""
+
+    def __init__(self, card: ItemCard):
+        self.card = card
+        self.form = card.form
+        self.session = card.session
+        sid = css_id(card.item.id)
+        self.typed = w.Text(
+            description="Type them",
+            placeholder="e.g. 3 2 4 3 3 2 4, in the order below",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="28em"),
+        )
+        self.typed.add_class(f"ec-ratings-typed-{sid}")
+        self.typed.observe(self._on_typed, "value")
+        self.message = w.HTML()
+        self.rows: dict[str, w.ToggleButtons] = {}
+        self.grid = w.Box(layout=w.Layout(display="grid"))
+        self.grid.add_class("ec-rating-grid")
+        self.spread = w.HTML()
+        self.spread.add_class(f"ec-spread-{sid}")
+        self.use_median = w.Button(description="Record the median as the level")
+        self.use_median.add_class(f"ec-median-{sid}")
+        self.use_median.on_click(self._on_median)
+        self.box = w.VBox(
+            [
+                w.HBox([self.typed, self.message], layout=w.Layout(align_items="center")),
+                self.grid,
+                w.HBox([self.spread, self.use_median], layout=w.Layout(align_items="center")),
+            ]
+        )
+        self.box.add_class("ec-ratings")
+
+    def refresh(self) -> None:
+        item_id = self.card.item.id
+        r = self.session.response(item_id)
+        names = self.session.rater_names(item_id)
+        if list(self.rows) != names:
+            for row in self.rows.values():
+                row.close()
+            self.rows = {}
+            for n, name in enumerate(names, 1):
+                row = w.ToggleButtons(
+                    options=RATING_OPTIONS,
+                    value=NO_VALUE,
+                    description=name,
+                    tooltips=["No rating"] + [f"{k} {v}" for k, v in LEVELS.items()],
+                    style={"description_width": "initial", "button_width": "2.6em"},
+                )
+                row.add_class("ec-rating-row")
+                row.add_class(f"ec-rating-{css_id(item_id)}-{n}")
+                row.observe(lambda ch, name=name: self._on_rating(name, ch), "value")
+                self.rows[name] = row
+            self.grid.children = list(self.rows.values())
+        given = dict(r.raters)
+        with self.form.quiet():
+            for name, row in self.rows.items():
+                row.value = given.get(name, NO_VALUE)
+        if not names:
+            self.spread.value = (
+                '<span class="ec-note">Add participants under Session details to record '
+                "each person's level.</span>"
+            )
+            show(self.use_median, False)
+            show(self.typed, False)
+            return
+        show(self.typed, True)
+        levels = r.rater_levels
+        med = self.session.median_rating(item_id)
+        parts = [f"{len(levels)} of {len(names)} rated"]
+        if med is not None:
+            parts.append(f"median {med:g}")
+        if r.spread is not None:
+            text = f"spread {r.spread} ({min(levels)} to {max(levels)})"
+            if r.spread >= 2:
+                text = f'<span class="ec-warn">{text}: discuss before agreeing a level</span>'
+            parts.append(text)
+        if med is not None and med != int(med):
+            parts.append("agree a whole level")
+        self.spread.value = f"<span>{'; '.join(parts)}</span>"
+        usable = med is not None and med == int(med)
+        show(self.use_median, usable)
+        if usable:
+            self.use_median.description = f"Record the median ({int(med)}) as the level"
+
+    def _on_rating(self, name: str, change: dict) -> None:
+        if self.form.quiet:
+            return
+        value = change["new"]
+        self.session.set_rating(self.card.item.id, name, None if value == NO_VALUE else value)
+        self.card.refresh()
+
+    def _on_typed(self, change: dict) -> None:
+        if self.form.quiet or not change["new"].strip():
+            return
+        try:
+            self.session.set_ratings_text(self.card.item.id, change["new"])
+        except ValueError as exc:
+            self.message.value = warn(str(exc))
+            return
+        self.message.value = ""
+        with self.form.quiet():
+            self.typed.value = ""
+        self.card.refresh()
+
+    def _on_median(self, _: Any) -> None:
+        med = self.session.median_rating(self.card.item.id)
+        if med is not None and med == int(med):
+            self.session.set_level(self.card.item.id, int(med))
+            self.card.refresh()
+
+
 # ---------------------------------------------------------------- one item
 
 
 class ItemCard:
-    """Statement, help, level descriptions, level buttons, ratings, evidence and flag."""
+    """Statement, help, level buttons (with what each looks like), evidence, flag, ratings."""
 
     def __init__(self, form: WorkshopForm, item: Item, position: int, count: int):
         self.form = form
@@ -112,17 +304,17 @@ class ItemCard:
         self.item = item
         sid = css_id(item.id)
         r = self.session.response(item.id)
-        statement = (
-            f'<div class="ec-itemid">Item {position} of {count} · {escape(item.id)}'
-            + (
-                f" · hand-over from {escape(self.session.framework.dimension(item.handover_from).title)}"
-                if item.handover_from
-                else ""
-            )
-            + f'</div><div class="ec-statement">{escape(item.statement)}</div>'
+        handover = (
+            f" · hand-over from {escape(self.session.framework.dimension(item.handover_from).title)}"
+            if item.handover_from
+            else ""
         )
-        self.heading = w.HTML(statement)
-        self.badge = w.HTML()
+        self._kicker = f"{position}/{count} · {escape(item.id)}{handover}"
+        # One HTML line: where the item is, its state, then the statement, all inline so a
+        # short statement keeps to one line even with a "carried over" mark beside it.
+        self.heading = w.HTML()
+        self.heading.add_class("ec-heading")
+        self.state = self.heading
         self.confirm = w.Button(
             description="Confirm",
             tooltip="The room agrees last year's answer still stands",
@@ -130,72 +322,62 @@ class ItemCard:
         self.confirm.add_class("ec-primary")
         self.confirm.add_class(f"ec-confirm-{sid}")
         self.confirm.on_click(self._on_confirm)
-        self.carried_box = w.HBox([self.badge, self.confirm], layout=w.Layout(align_items="center"))
-        self.help = w.HTML(f'<div class="ec-help">{escape(item.help)}</div>')
-        self.levels = w.HTML()
-        self.level = w.ToggleButtons(
-            options=LEVEL_OPTIONS,
-            value=None,
-            tooltips=[item.levels.get(n, name) for n, name in LEVELS.items()]
-            + ["Does not apply here", "We don't know yet"],
-            style={"button_width": "auto"},
-            layout=w.Layout(width="auto"),
-        )
-        self.level.add_class(f"ec-level-{sid}")
-        self.level.observe(self._on_level, "value")
         self.clear = w.Button(description="Clear", tooltip="Remove the level for this item")
         self.clear.add_class(f"ec-clear-{sid}")
         self.clear.on_click(self._on_clear)
-        self.state = w.HTML()
-        level_row = w.HBox(
-            [self.level, self.clear, self.state],
-            layout=w.Layout(flex_flow="row wrap", align_items="center"),
+        head = self.heading
+        self.help = w.HTML(f'<div class="ec-help">{escape(item.help)}</div>')
+        self.level = w.ToggleButtons(
+            options=level_options(item, form.show_levels.value),
+            value=None,
+            tooltips=LEVEL_TITLES,
         )
-
-        self.ratings_toggle = w.ToggleButton(
-            description="Individual ratings",
-            value=bool(r.raters),
-            tooltip="Record each participant's own level before agreeing one",
-            layout=w.Layout(align_self="flex-start", width="auto"),
-        )
-        self.ratings_toggle.add_class(f"ec-ratings-toggle-{sid}")
-        self.ratings_toggle.observe(lambda _: self.refresh_ratings(), "value")
-        self.ratings: dict[str, w.Dropdown] = {}
-        self.ratings_grid = w.HBox(layout=w.Layout(flex_flow="row wrap"))
-        self.spread = w.HTML()
-        self.use_median = w.Button(description="Record the median as the level")
-        self.use_median.add_class(f"ec-median-{sid}")
-        self.use_median.on_click(self._on_median)
-        self.ratings_box = w.VBox(
-            [self.ratings_grid, w.HBox([self.spread, self.use_median])],
-            layout=w.Layout(padding="4px 0 4px 12px"),
-        )
+        self.level.add_class("ec-levelgroup")
+        if form.show_levels.value:
+            self.level.add_class("ec-described")
+        self.level.add_class(f"ec-level-{sid}")
+        self.level.observe(self._on_level, "value")
 
         self.evidence = w.Textarea(
             value=r.evidence,
             description="Evidence",
-            placeholder="What shows this? Documents, examples, what people said.",
+            placeholder="What shows this?",
             continuous_update=True,
-            rows=2,
-            layout=w.Layout(width="auto"),
+            rows=1,
+            style={"description_width": "initial"},
+            layout=w.Layout(flex="1 1 auto", width="auto"),
         )
         self.evidence.add_class(f"ec-evidence-{sid}")
+        self.evidence.add_class("ec-evidence")
         self.evidence.observe(self._on_evidence, "value")
-        self.flag = w.Checkbox(value=r.flag, description="Flag for discussion", indent=False)
+        self.flag = w.Checkbox(value=r.flag, description="To discuss", indent=False)
+        self.flag.tooltip = "Flag this item for discussion"
         self.flag.add_class(f"ec-flag-{sid}")
         self.flag.observe(self._on_flag, "value")
+        self.ratings_toggle = w.ToggleButton(
+            description="Ratings",
+            value=bool(r.raters),
+            tooltip="Record each participant's own level before agreeing one",
+        )
+        self.ratings_toggle.add_class(f"ec-ratings-toggle-{sid}")
+        self.ratings_toggle.observe(lambda _: self.refresh_ratings(), "value")
+        tools = w.HBox([self.evidence, self.flag, self.ratings_toggle, self.clear, self.confirm])
+        tools.add_class("ec-tools")
+        self.agreed = w.Textarea(
+            value=r.agreed,
+            description="Agreed",
+            placeholder="What the room agreed when it discussed this item",
+            continuous_update=True,
+            rows=1,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
+        )
+        self.agreed.add_class(f"ec-agreed-{sid}")
+        self.agreed.observe(self._on_agreed, "value")
+        self.ratings: RatingsPanel | None = None
+        self.ratings_slot = w.VBox()
         self.box = w.VBox(
-            [
-                self.heading,
-                self.carried_box,
-                self.help,
-                self.levels,
-                level_row,
-                self.ratings_toggle,
-                self.ratings_box,
-                self.evidence,
-                self.flag,
-            ]
+            [head, self.help, self.level, tools, self.agreed, self.ratings_slot],
         )
         self.box.add_class("ec-item")
         self.box.add_class(f"ec-item-{sid}")
@@ -209,74 +391,44 @@ class ItemCard:
         state = self.session.item_state(item_id)
         with self.form.quiet():
             self.level.value = r.level if r.level in (*LEVELS, NA, UNKNOWN) else None
+            if self.flag.value != r.flag:
+                self.flag.value = r.flag
         self.clear.disabled = r.level is None
         for s in STATE_WORDS:
             self.box.remove_class(f"ec-state-{s}")
         self.box.add_class(f"ec-state-{state}")
-        self.state.value = f'<span class="ec-kicker">{escape(STATE_WORDS[state])}</span>'
         if state == "carried":
             source = self.session.previous_period or "an earlier assessment"
-            self.badge.value = (
-                f'<span class="ec-badge">Carried over from {escape(source)}: '
-                "confirm or change</span>"
-            )
-        show(self.carried_box, state == "carried")
-        self.levels.value = levels_html(self.item, r.level)
-        show(self.levels, self.form.show_levels.value)
+            mark = f'<span class="ec-badge">Carried over from {escape(source)}</span>'
+        else:
+            mark = f'<span class="ec-itemstate">{escape(STATE_WORDS[state])}</span>'
+        self.heading.value = (
+            f'<div class="ec-itemhead"><span class="ec-itemid">{self._kicker}</span>{mark}'
+            f'<span class="ec-statement">{escape(self.item.statement)}</span></div>'
+        )
+        show(self.confirm, state == "carried")
+        disputed = r.spread is not None and r.spread >= 2
+        show(self.agreed, r.flag or disputed or bool(r.agreed))
         self.refresh_ratings()
 
-    def refresh_ratings(self) -> None:
-        item_id = self.item.id
-        r = self.session.response(item_id)
-        names = self.session.rater_names(item_id)
-        open_ = self.ratings_toggle.value
-        show(self.ratings_box, open_)
-        if not open_:
-            return
-        given = dict(r.raters)
-        if list(self.ratings) != names:
-            for dd in self.ratings.values():
-                dd.close()
-            self.ratings = {}
-            for n, name in enumerate(names, 1):
-                dd = w.Dropdown(
-                    options=RATING_OPTIONS,
-                    value=NO_VALUE,
-                    description=name,
-                    style={"description_width": "initial"},
-                    layout=w.Layout(width="auto", margin="2px 18px 2px 0"),
-                )
-                dd.add_class(f"ec-rating-{css_id(item_id)}-{n}")
-                dd.observe(lambda ch, name=name: self._on_rating(name, ch), "value")
-                self.ratings[name] = dd
-            self.ratings_grid.children = list(self.ratings.values())
+    def set_described(self, described: bool) -> None:
         with self.form.quiet():
-            for name, dd in self.ratings.items():
-                dd.value = given.get(name, NO_VALUE)
-        if not names:
-            self.spread.value = (
-                '<span class="ec-note">Add participants under Session details to record '
-                "each person's level.</span>"
-            )
-            show(self.use_median, False)
-            return
-        levels = r.rater_levels
-        med = self.session.median_rating(item_id)
-        parts = []
-        if med is not None:
-            parts.append(f"Median {med:g}")
-        if r.spread is not None:
-            text = f"spread {r.spread} ({min(levels)} to {max(levels)})"
-            if r.spread >= 2:
-                text = f'<span class="ec-warn">{text}: discuss before agreeing a level</span>'
-            parts.append(text)
-        if med is not None and med != int(med):
-            parts.append("agree a whole level")
-        self.spread.value = f"<span>{'; '.join(parts) or 'No ratings yet'}</span>"
-        usable = med is not None and med == int(med)
-        show(self.use_median, usable)
-        if usable:
-            self.use_median.description = f"Record the median ({int(med)}) as the level"
+            current = self.level.value
+            self.level.options = level_options(self.item, described)
+            self.level.value = current
+        if described:
+            self.level.add_class("ec-described")
+        else:
+            self.level.remove_class("ec-described")
+
+    def refresh_ratings(self) -> None:
+        open_ = self.ratings_toggle.value
+        if open_ and self.ratings is None:
+            self.ratings = RatingsPanel(self)
+            self.ratings_slot.children = [self.ratings.box]
+        show(self.ratings_slot, open_)
+        if open_ and self.ratings is not None:
+            self.ratings.refresh()
 
     # -- events
     def _on_level(self, change: dict) -> None:
@@ -292,27 +444,21 @@ class ItemCard:
     def _on_confirm(self, _: Any) -> None:
         self.session.confirm(self.item.id)
         self.refresh()
-
-    def _on_rating(self, name: str, change: dict) -> None:
-        if self.form.quiet:
-            return
-        value = change["new"]
-        self.session.set_rating(self.item.id, name, None if value == NO_VALUE else value)
-        self.refresh_ratings()
-
-    def _on_median(self, _: Any) -> None:
-        med = self.session.median_rating(self.item.id)
-        if med is not None and med == int(med):
-            self.session.set_level(self.item.id, int(med))
-            self.refresh()
+        if self.form.page is not None:
+            self.form.page.refresh_carried()
 
     def _on_evidence(self, change: dict) -> None:
         if not self.form.quiet:
             self.session.set_evidence(self.item.id, change["new"])
 
+    def _on_agreed(self, change: dict) -> None:
+        if not self.form.quiet:
+            self.session.set_agreed(self.item.id, change["new"])
+
     def _on_flag(self, change: dict) -> None:
         if not self.form.quiet:
             self.session.set_flag(self.item.id, change["new"])
+            self.refresh()
 
 
 # ---------------------------------------------------------------- actions
@@ -331,7 +477,7 @@ class ActionRow:
             value=a.action,
             description=f"Action {position}",
             continuous_update=True,
-            layout=w.Layout(width="46%"),
+            layout=w.Layout(width="36%"),
             style={"description_width": "initial"},
         )
         self.text.add_class(f"ec-action-text-{tag}")
@@ -339,17 +485,19 @@ class ActionRow:
             value=a.owner,
             description="Owner",
             continuous_update=True,
-            layout=w.Layout(width="22%"),
+            layout=w.Layout(width="18%"),
             style={"description_width": "initial"},
         )
         self.owner.add_class(f"ec-action-owner-{tag}")
-        self.due = w.DatePicker(
-            value=a.due,
-            description="Due",
-            layout=w.Layout(width="auto"),
-            style={"description_width": "initial"},
+        self.due = DateBox(
+            page.form,
+            a.due,
+            "Due",
+            lambda d: self._update(due=d),
+            page.action_message,
+            f"ec-action-due-{tag}",
+            width="13.5em",
         )
-        self.due.add_class(f"ec-action-due-{tag}")
         self.status = w.Dropdown(
             options=STATUS_OPTIONS,
             value=a.status if a.status in dict(map(reversed, STATUS_OPTIONS)) else "open",
@@ -361,12 +509,17 @@ class ActionRow:
         self.remove = w.Button(description="Remove", tooltip="Remove this action")
         self.remove.add_class("ec-danger")
         self.remove.add_class(f"ec-action-remove-{tag}")
+        self.badge = w.HTML()
+        if a.carried_over:
+            source = self.session.previous_period or "last year"
+            self.badge.value = f'<span class="ec-badge">Carried over from {escape(source)}</span>'
         self.text.observe(lambda ch: self._update(action=ch["new"]), "value")
         self.owner.observe(lambda ch: self._update(owner=ch["new"]), "value")
-        self.due.observe(lambda ch: self._update(due=ch["new"]), "value")
         self.status.observe(lambda ch: self._update(status=ch["new"]), "value")
         self.remove.on_click(lambda _: page.remove_action(self.index))
-        self.box = w.HBox([self.text, self.owner, self.due, self.status, self.remove])
+        self.box = w.HBox(
+            [self.text, self.owner, self.due.widget, self.status, self.remove, self.badge]
+        )
         self.box.add_class("ec-action")
 
     def _update(self, **fields: Any) -> None:
@@ -375,9 +528,12 @@ class ActionRow:
         try:
             self.session.update_action(self.index, **fields)
         except ValueError as exc:
-            self.page.action_message.value = f'<span class="ec-warn">{escape(str(exc))}</span>'
+            self.page.action_message.value = warn(str(exc))
             return
         self.page.action_message.value = ""
+        if self.badge.value:
+            self.badge.value = ""
+            self.page.refresh_carried()
 
 
 # ---------------------------------------------------------------- one dimension
@@ -394,9 +550,19 @@ class DimensionPage:
         kind = "Hub element" if dim.kind == "hub" else "Stage"
         self.title = w.HTML(
             f'<div class="ec-kicker">Dimension {position} of {count} · {kind}</div>'
-            f"<h2>{escape(dim.title)}</h2><div>{escape(dim.purpose)}</div>"
+            f'<h2 class="ec-dimheading" tabindex="-1" data-dim="{escape(dim.id)}">'
+            f'{escape(dim.title)}</h2><div class="ec-purpose">{escape(dim.purpose)}</div>'
         )
         self.title.add_class("ec-dimtitle")
+        self.carried_text = w.HTML()
+        self.confirm_all = w.Button(description="Confirm all of them")
+        self.confirm_all.add_class("ec-primary")
+        self.confirm_all.add_class(f"ec-confirm-all-{did}")
+        self.confirm_all.on_click(self._on_confirm_all)
+        self.carried_box = w.HBox(
+            [self.carried_text, self.confirm_all], layout=w.Layout(align_items="center")
+        )
+        self.carried_box.add_class("ec-carried-dim")
         self.cards = {
             item.id: ItemCard(form, item, n, len(dim.items)) for n, item in enumerate(dim.items, 1)
         }
@@ -411,12 +577,14 @@ class DimensionPage:
         )
         self.target.add_class(f"ec-target-{did}")
         self.target.observe(self._on_target, "value")
+        self.target_badge = w.HTML()
         self.notes = w.Textarea(
             value=self.session.assessment.notes(dim.id),
             description="Notes",
             placeholder="Points the room wants to remember about this dimension.",
             continuous_update=True,
             rows=2,
+            style={"description_width": "initial"},
             layout=w.Layout(width="auto"),
         )
         self.notes.add_class(f"ec-notes-{did}")
@@ -429,21 +597,27 @@ class DimensionPage:
             description="New action",
             placeholder="What will be done?",
             continuous_update=True,
-            layout=w.Layout(width="46%"),
+            layout=w.Layout(width="40%"),
             style={"description_width": "initial"},
         )
         self.new_text.add_class(f"ec-new-action-{did}")
         self.new_owner = w.Text(
             description="Owner",
             continuous_update=True,
-            layout=w.Layout(width="22%"),
+            layout=w.Layout(width="20%"),
             style={"description_width": "initial"},
         )
         self.new_owner.add_class(f"ec-new-owner-{did}")
-        self.new_due = w.DatePicker(
-            description="Due", layout=w.Layout(width="auto"), style={"description_width": "initial"}
+        self._new_due: date | None = None
+        self.new_due = DateBox(
+            form,
+            None,
+            "Due",
+            self._on_new_due,
+            self.action_message,
+            f"ec-new-due-{did}",
+            width="13.5em",
         )
-        self.new_due.add_class(f"ec-new-due-{did}")
         self.add_action = w.Button(description="Add action")
         self.add_action.add_class("ec-primary")
         self.add_action.add_class(f"ec-add-action-{did}")
@@ -458,20 +632,41 @@ class DimensionPage:
         self.footer = w.VBox(
             [
                 section,
-                self.target,
+                w.HBox([self.target, self.target_badge], layout=w.Layout(align_items="center")),
                 self.notes,
                 self.actions_box,
                 w.HBox(
-                    [self.new_text, self.new_owner, self.new_due, self.add_action],
+                    [self.new_text, self.new_owner, self.new_due.widget, self.add_action],
                     layout=w.Layout(flex_flow="row wrap", align_items="center"),
                 ),
                 w.HBox([self.action_message, self.undo], layout=w.Layout(align_items="center")),
             ]
         )
         self.footer.add_class("ec-section")
-        self.widget = w.VBox([self.title, *(c.box for c in self.cards.values()), self.footer])
+        self.widget = w.VBox(
+            [self.title, self.carried_box, *(c.box for c in self.cards.values()), self.footer]
+        )
+        self.widget.add_class("ec-page")
         self.widget.add_class(f"ec-page-{did}")
         self.refresh_actions()
+        self.refresh_carried()
+
+    def refresh_carried(self) -> None:
+        """The dimension's carried-over count, its confirm-all button and the target's mark."""
+        c = self.session.carried(self.dim.id)
+        source = self.session.previous_period or "last year"
+        show(self.carried_box, c.total > 0)
+        if c.total:
+            self.carried_text.value = (
+                f'<span class="ec-badge">Carried over from {escape(source)} and not yet '
+                f"confirmed here: {escape(c.text)}</span>"
+            )
+        marked = self.session.assessment.dimension_carried_over(self.dim.id)
+        self.target_badge.value = (
+            f'<span class="ec-badge">Target and notes carried over from {escape(source)}</span>'
+            if marked
+            else ""
+        )
 
     def refresh_actions(self) -> None:
         for row in self.action_rows:
@@ -487,6 +682,14 @@ class DimensionPage:
         self.action_message.value = f"Removed: {escape(a.action)}"
         show(self.undo, True)
         self.refresh_actions()
+        self.refresh_carried()
+
+    def _on_confirm_all(self, _: Any) -> None:
+        self.session.confirm_dimension(self.dim.id)
+        for card in self.cards.values():
+            card.refresh()
+        self.refresh_actions()
+        self.refresh_carried()
 
     def _on_undo(self, _: Any) -> None:
         if self._removed:
@@ -496,43 +699,192 @@ class DimensionPage:
         show(self.undo, False)
         self.refresh_actions()
 
+    def _on_new_due(self, value: date | None) -> None:
+        self._new_due = value
+
     def _on_add_action(self, _: Any) -> None:
         try:
             self.session.add_action(
-                self.dim.id, self.new_text.value, self.new_owner.value, self.new_due.value
+                self.dim.id, self.new_text.value, self.new_owner.value, self._new_due
             )
         except ValueError as exc:
-            self.action_message.value = (
-                f'<span class="ec-warn">{escape(str(exc).capitalize())}: type it in the box '
-                "first.</span>"
-            )
+            self.action_message.value = warn(f"{str(exc).capitalize()}: type it in the box first.")
             return
         self.action_message.value = ""
         show(self.undo, False)
         with self.form.quiet():
             self.new_text.value = ""
             self.new_owner.value = ""
-            self.new_due.value = None
+        self.new_due.set(None)
+        self._new_due = None
         self.refresh_actions()
 
     def _on_target(self, change: dict) -> None:
         if not self.form.quiet:
             value = change["new"]
             self.session.set_target(self.dim.id, None if value == NO_VALUE else value)
+            self.refresh_carried()
 
     def _on_notes(self, change: dict) -> None:
         if not self.form.quiet:
             self.session.set_notes(self.dim.id, change["new"])
+            if self.target_badge.value:
+                self.refresh_carried()
 
     def close(self) -> None:
         close_tree(self.widget)
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+class ConflictPanel:
+    """Someone else saved the file: show what differs side by side and keep either, per part."""
+
+    def __init__(self, form: WorkshopForm):
+        self.form = form
+        self.session = form.session
+        self.merge: merging.Merge | None = None
+        self.message = w.HTML()
+        self.rows_box = w.VBox()
+        self.choices: dict[merging.Key, w.ToggleButtons] = {}
+        self.save_button = w.Button(description="Save with these choices")
+        self.save_button.add_class("ec-primary")
+        self.save_button.add_class("ec-resolve")
+        self.save_button.on_click(self._on_resolve)
+        self.copy_button = w.Button(description="Save my version as a copy")
+        self.copy_button.add_class("ec-save-copy")
+        self.copy_button.on_click(self._on_copy)
+        self.reload_button = w.Button(description="Reload from disk (discard my unsaved edits)")
+        self.reload_button.add_class("ec-reload")
+        self.reload_button.add_class("ec-danger")
+        self.reload_button.on_click(lambda _: self.session.reload())
+        self.result = w.HTML()
+        self.box = w.VBox(
+            [
+                self.message,
+                self.rows_box,
+                w.HBox(
+                    [self.save_button, self.copy_button, self.reload_button],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                self.result,
+            ]
+        )
+        self.box.add_class("ec-conflict")
+
+    def refresh(self) -> None:
+        conflict = self.session.status.state == "conflict"
+        show(self.box, conflict)
+        if not conflict:
+            self.merge = None
+            self.result.value = ""
+            return
+        merge = self.session.conflict()
+        self.merge = merge
+        fw = self.session.framework
+        path = escape(str(self.session.path))
+        if merge is None:
+            self.message.value = (
+                "<strong>Someone else changed this assessment file since it was opened, and "
+                "their version cannot be read.</strong> Your latest edits are not saved and "
+                f"the file has not been touched.<br><code>{path}</code><br>Save your version "
+                "as a copy, then fix or reload the file."
+            )
+            self.rows_box.children = []
+            show(self.save_button, False)
+            return
+        kept = []
+        if merge.ours_only:
+            kept.append(f"{len(merge.ours_only)} of the room's changes")
+        if merge.theirs_only:
+            kept.append(f"{len(merge.theirs_only)} of their changes")
+        kept_text = (
+            f" Kept without asking, because only one side changed them: {' and '.join(kept)}."
+            if kept
+            else ""
+        )
+        if merge.both:
+            ask = (
+                f" <strong>{len(merge.both)} part(s) were changed on both sides:</strong> "
+                "choose which version to keep for each, then save."
+            )
+        else:
+            ask = " Nothing was changed on both sides: save to keep both sets of changes."
+        self.message.value = (
+            "<strong>Someone else changed this assessment file since it was opened</strong> "
+            "(a colleague, the Excel import or a text editor). Nothing has been overwritten."
+            f"<br><code>{path}</code><br>{kept_text}{ask}"
+        )
+        # Choices already made survive a refresh (the room may keep typing meanwhile).
+        made = {k: pick.value for k, pick in self.choices.items()}
+        for old in self.choices.values():
+            old.close()
+        self.choices = {}
+        rows = []
+        for n, key in enumerate(merge.both, 1):
+            pick = w.ToggleButtons(
+                options=[("Keep theirs", merging.THEIRS), ("Keep ours", merging.OURS)],
+                value=made.get(key),
+            )
+            pick.add_class(f"ec-choice-{n}")
+            pick.add_class(f"ec-choice-{css_id(key[1])}")
+            pick.observe(lambda _: self._update_button(), "value")
+            self.choices[key] = pick
+            theirs = escape(merging.describe(key, merge.theirs.get(key)))
+            ours = escape(merging.describe(key, merge.ours.get(key)))
+            table = w.HTML(
+                f'<div class="ec-diff-label">{escape(merging.label(key, fw))}</div>'
+                '<div class="ec-diff">'
+                f'<div class="ec-theirs"><div class="ec-kicker">Theirs (in the file now)</div>'
+                f"{theirs}</div>"
+                f'<div class="ec-ours"><div class="ec-kicker">Ours (this room)</div>{ours}</div>'
+                "</div>"
+            )
+            row = w.VBox([table, pick])
+            row.add_class("ec-diff-row")
+            rows.append(row)
+        self.rows_box.children = rows
+        show(self.save_button, True)
+        self._update_button()
+        if self.session.last_copy:
+            self.result.value = (
+                f'<div class="ec-note">Your version is saved as '
+                f"<code>{escape(str(self.session.last_copy))}</code>.</div>"
+            )
+
+    def _update_button(self) -> None:
+        waiting = sum(1 for pick in self.choices.values() if pick.value is None)
+        self.save_button.disabled = waiting > 0
+        self.save_button.description = (
+            f"Choose for {waiting} more part(s)" if waiting else "Save with these choices"
+        )
+
+    def _on_resolve(self, _: Any) -> None:
+        choices = {k: pick.value for k, pick in self.choices.items()}
+        try:
+            self.session.resolve_conflict(choices)
+        except ValueError as exc:
+            self.result.value = warn(str(exc))
+
+    def _on_copy(self, _: Any) -> None:
+        try:
+            self.session.save_copy()
+        except OSError as exc:
+            self.result.value = warn(f"Could not save a copy: {exc.strerror or exc}")
+            return
+        self.result.value = (
+            f'<div class="ec-note">Your version is saved as '
+            f"<code>{escape(str(self.session.last_copy))}</code>. Reload from disk to carry on "
+            "with the file as it is now.</div>"
+        )
 
 
 # ---------------------------------------------------------------- the whole form
 
 
 class WorkshopForm:
-    """Header, save status, conflict resolution, session details, navigation and one page."""
+    """Sticky bar, conflict panel, carried-over banner, session details, navigation, one page."""
 
     def __init__(self, session: WorkshopSession, *, start: str | None = None, styled: bool = True):
         """`styled=False` when embedded in a container that already injects the style."""
@@ -544,36 +896,27 @@ class WorkshopForm:
 
         self.css = w.HTML(style_tag() if styled else "")
         self.title = w.HTML()
+        self.title.add_class("ec-title")
         self.status = w.HTML()
         self.status.add_class("ec-status-box")
         self.save_now = w.Button(description="Save now", tooltip="Save immediately")
         self.save_now.add_class("ec-save-now")
         self.save_now.on_click(lambda _: self.session.flush())
-        header = w.HBox([self.title, w.HBox([self.status, self.save_now])])
+        header = w.HBox([self.title, self.status, self.save_now])
         header.add_class("ec-header")
-        self.progress = w.HTML()
-        self.progress.add_class("ec-overall")
-        self.notices = w.HTML()
+        self.where = w.HTML()
+        self.where.add_class("ec-where-box")
+        self.progress = self.where  # overall progress lives in the sticky bar
+        self.conflict = ConflictPanel(self)
+        self.conflict_box = self.conflict.box
+        self.carried_banner = w.HTML()
+        self.carried_banner.add_class("ec-carried")
 
-        self.conflict_message = w.HTML()
-        self.reload_button = w.Button(description="Reload from disk (discard my unsaved edits)")
-        self.reload_button.add_class("ec-reload")
-        self.reload_button.add_class("ec-danger")
-        self.reload_button.on_click(lambda _: self.session.reload())
-        self.copy_button = w.Button(description="Save my version as a copy")
-        self.copy_button.add_class("ec-save-copy")
-        self.copy_button.add_class("ec-primary")
-        self.copy_button.on_click(self._on_copy)
-        self.conflict_box = w.VBox(
-            [
-                self.conflict_message,
-                w.HBox(
-                    [self.copy_button, self.reload_button], layout=w.Layout(flex_flow="row wrap")
-                ),
-            ]
+        self.show_levels = w.Checkbox(
+            value=True, description="Show what each level looks like", indent=False
         )
-        self.conflict_box.add_class("ec-conflict")
-
+        self.show_levels.add_class("ec-show-levels")
+        self.show_levels.observe(self._on_show_levels, "value")
         self._build_details()
 
         self.back = w.Button(description="◀ Back")
@@ -582,7 +925,7 @@ class WorkshopForm:
         self.jump = w.Dropdown(
             description="Go to",
             style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
+            layout=w.Layout(width="min(22em, 34vw)"),
         )
         self.jump.add_class("ec-jump")
         self.jump.observe(self._on_jump, "value")
@@ -591,44 +934,36 @@ class WorkshopForm:
         self.next.add_class("ec-primary")
         self.next.on_click(lambda _: self.go(self.index + 1))
         self.summary_button = w.ToggleButton(
-            description="Show summary", value=False, layout=w.Layout(width="auto")
+            description="Summary", value=False, tooltip="Show the scores so far"
         )
         self.summary_button.add_class("ec-show-summary")
         self.summary_button.observe(lambda _: self.refresh_summary(), "value")
-        self.show_levels = w.Checkbox(
-            value=True, description="Show what each level looks like", indent=False
-        )
-        self.show_levels.add_class("ec-show-levels")
-        self.show_levels.observe(self._on_show_levels, "value")
-        nav = w.HBox(
-            [self.back, self.jump, self.next, self.summary_button, self.show_levels],
-        )
+        nav = w.HBox([self.back, self.jump, self.next, self.summary_button, self.details_toggle])
         nav.add_class("ec-nav")
         self.summary = w.HTML()
         self.summary.add_class("ec-summary-html")
         self.page_box = w.VBox()
-        bottom_back = w.Button(description="◀ Back")
-        bottom_back.on_click(lambda _: self.go(self.index - 1))
+        self.bottom_back = w.Button(description="◀ Back")
+        self.bottom_back.add_class("ec-back-bottom")
+        self.bottom_back.on_click(lambda _: self.go(self.index - 1))
         self.bottom_next = w.Button(description="Next ▶")
         self.bottom_next.add_class("ec-primary")
         self.bottom_next.add_class("ec-next-bottom")
         self.bottom_next.on_click(lambda _: self.go(self.index + 1))
-        self.bottom_back = bottom_back
-        # The status and any conflict stay in view while the room scrolls through items.
-        top = w.VBox([header, self.conflict_box])
+        # The organisation, save state, dimension, item and progress stay in view.
+        top = w.VBox([header, self.where])
         top.add_class("ec-sticky")
         self.widget = w.VBox(
             [
                 self.css,
                 top,
-                self.notices,
-                self.progress,
-                self.details_toggle,
-                self.details,
+                self.conflict_box,
+                self.carried_banner,
                 nav,
+                self.details,
                 self.summary,
                 self.page_box,
-                w.HBox([bottom_back, self.bottom_next], layout=w.Layout(margin="16px 0")),
+                w.HBox([self.bottom_back, self.bottom_next], layout=w.Layout(margin="16px 0")),
             ]
         )
         if styled:
@@ -637,20 +972,14 @@ class WorkshopForm:
         self.refresh_header()
         self.refresh_status()
         ids = [d.id for d in self.dims]
-        self.go(ids.index(start) if start in ids else 0)
+        self.go(ids.index(start) if start in ids else 0, save=False)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
     # -- session details
     def _build_details(self) -> None:
-        a = self.session.assessment
-        needs_people = not a.participants
-        self.details_toggle = w.ToggleButton(
-            description="Session details: facilitator, participants, date",
-            value=needs_people,
-            layout=w.Layout(align_self="flex-start", width="auto"),
-        )
+        self.details_toggle = w.ToggleButton(description="Session details", value=False)
         self.details_toggle.add_class("ec-details-toggle")
         self.details_toggle.observe(lambda ch: show(self.details, ch["new"]), "value")
         style = {"description_width": "9em"}
@@ -677,10 +1006,16 @@ class WorkshopForm:
             layout=w.Layout(width="60%"),
         )
         self.participants.add_class("ec-participants")
-        self.assessed_on = w.DatePicker(
-            description="Date", style=style, layout=w.Layout(width="22em")
+        self.details_message = w.HTML()
+        self.assessed_on = DateBox(
+            self,
+            None,
+            "Date",
+            lambda d: self._on_header("assessed_on", d),
+            self.details_message,
+            "ec-date",
+            width="24em",
         )
-        self.assessed_on.add_class("ec-date")
         self.share = w.Checkbox(
             description="Evidence may be quoted to other organisations as good practice",
             indent=False,
@@ -689,12 +1024,11 @@ class WorkshopForm:
         self.start_previous = w.Button(description="Start from last year's answers")
         self.start_previous.add_class("ec-start-previous")
         self.start_previous.on_click(self._on_start_previous)
-        self.details_message = w.HTML()
+        self.notices = w.HTML()
         for widget, field in (
             (self.name, "name"),
             (self.facilitator, "facilitator"),
             (self.participants, "participants"),
-            (self.assessed_on, "assessed_on"),
             (self.share, "share_evidence"),
         ):
             widget.observe(lambda ch, field=field: self._on_header(field, ch["new"]), "value")
@@ -703,34 +1037,58 @@ class WorkshopForm:
                 self.name,
                 self.facilitator,
                 self.participants,
-                self.assessed_on,
+                self.assessed_on.widget,
                 self.share,
+                self.show_levels,
                 self.start_previous,
                 self.details_message,
+                self.notices,
             ],
             layout=w.Layout(padding="6px 0"),
         )
-        show(self.details, needs_people)
+        self.details.add_class("ec-details")
+        show(self.details, False)
 
     def refresh_header(self) -> None:
         a = self.session.assessment
         self.title.value = (
-            f"<h1>{escape(a.name)} ({escape(a.code)}) · {escape(a.period)}</h1>"
-            "<div>Engagement Cycle self-assessment</div>"
+            f'<h1 title="{escape(a.name)}"><span class="ec-orgname">{escape(a.name)}</span> '
+            f'<span class="ec-orgcode">({escape(a.code)}) · {escape(a.period)}</span></h1>'
         )
         with self.quiet():
             self.name.value = a.name
             self.facilitator.value = a.facilitator
             self.participants.value = "\n".join(a.participants)
-            self.assessed_on.value = a.assessed_on
             self.share.value = a.share_evidence
+        self.assessed_on.set(a.assessed_on)
+        people = len(a.participants)
+        self.details_toggle.tooltip = (
+            f"Facilitator, date and {people} participant{'s' if people != 1 else ''}"
+            if people
+            else "Facilitator, date and participants (none recorded yet)"
+        )
         can = self.session.can_start_from_previous
         show(self.start_previous, can)
         if can:
             self.start_previous.description = f"Start from {self.session.previous_period}'s answers"
-        notes = self.session.notices
-        self.notices.value = (
-            "".join(f'<div class="ec-note">{escape(n)}</div>' for n in notes) if notes else ""
+        notes = list(self.session.notices)
+        if self.session.path is not None:
+            notes.append(f"File: {self.session.path}")
+        self.notices.value = "".join(f'<div class="ec-note">{escape(n)}</div>' for n in notes)
+        self.refresh_carried()
+
+    def refresh_carried(self) -> None:
+        c = self.session.carried()
+        if not c.total:
+            self.carried_banner.value = ""
+            show(self.carried_banner, False)
+            return
+        show(self.carried_banner, True)
+        source = self.session.previous_period or "last year"
+        self.carried_banner.value = (
+            f'<div class="ec-carried-text"><strong>Carried over from {escape(source)}, still to '
+            f"confirm: {escape(c.text)}.</strong> Choose a level or press Confirm on each item, "
+            "or confirm a whole dimension with the button under its title.</div>"
         )
 
     def _on_header(self, field: str, value: Any) -> None:
@@ -739,53 +1097,30 @@ class WorkshopForm:
         try:
             self.session.set_header(**{field: value})
         except ValueError as exc:
-            self.details_message.value = f'<span class="ec-warn">{escape(str(exc))}</span>'
+            self.details_message.value = warn(str(exc))
             return
         self.details_message.value = ""
         if field == "participants" and self.page:
             for card in self.page.cards.values():
                 card.refresh_ratings()
-        if field == "name":
+        if field in ("name", "participants"):
             self.refresh_header()
 
     def _on_start_previous(self, _: Any) -> None:
         try:
             self.session.start_from_previous()
         except Exception as exc:  # noqa: BLE001 - shown to the facilitator, form carries on
-            self.details_message.value = f'<span class="ec-warn">{escape(str(exc))}</span>'
+            self.details_message.value = warn(str(exc))
 
     # -- status and conflicts
     def refresh_status(self) -> None:
         st = self.session.status
         self.status.value = (
-            f'<span class="ec-status {st.state}" role="status" aria-live="polite">'
-            f"{escape(st.text)}</span>"
+            f'<span class="ec-status {st.state}" role="status" aria-live="polite" '
+            f'data-saves="{self.session.saves}">{escape(st.text)}</span>'
         )
-        conflict = st.state == "conflict"
-        show(self.conflict_box, conflict)
-        if conflict:
-            text = (
-                "<strong>Someone else changed this assessment file since it was opened "
-                "(a colleague, the Excel import or a text editor). Your latest edits are not "
-                "saved, and the file has not been touched.</strong><br>"
-                f"<code>{escape(str(self.session.path))}</code><br>"
-                "Choose: keep your version as a separate copy, or reload the file as it is "
-                "now and lose your unsaved edits."
-            )
-            if self.session.last_copy:
-                text += (
-                    f'<div class="ec-note">Your version is saved as '
-                    f"<code>{escape(str(self.session.last_copy))}</code>. Reload from disk to "
-                    "carry on with the file as it is now.</div>"
-                )
-            self.conflict_message.value = text
-        show(self.save_now, not conflict)
-
-    def _on_copy(self, _: Any) -> None:
-        try:
-            self.session.save_copy()
-        except OSError as exc:
-            self.conflict_message.value += f'<div class="ec-warn">Could not save a copy: {escape(exc.strerror or str(exc))}</div>'
+        self.conflict.refresh()
+        show(self.save_now, st.state != "conflict")
 
     def _on_session_event(self, event: str) -> None:
         if event == "status":
@@ -793,7 +1128,12 @@ class WorkshopForm:
         elif event == "reloaded":
             self.refresh_header()
             self.go(self.index, save=False)
-        elif event in ("level", "actions", "header"):
+        elif event in ("level", "actions", "header", "changed"):
+            self.refresh_carried()
+            if self.page is not None:
+                self.page.refresh_carried()
+            if event == "changed":
+                return  # typing: counts may change, progress and scores do not
             self.refresh_progress()
             if self.summary_button.value:
                 self.refresh_summary()
@@ -801,10 +1141,18 @@ class WorkshopForm:
     # -- navigation and progress
     def refresh_progress(self) -> None:
         overall = self.session.overall_progress()
-        label = f"{overall.done} of {overall.total} items decided"
+        label = f"{overall.done} of {overall.total} decided"
         if overall.carried:
-            label += f"; {overall.carried} carried over still to confirm"
-        self.progress.value = progress_html(overall.done, overall.total, label)
+            label += f"; {overall.carried} carried over"
+        dim = self.dims[self.index]
+        count = len(dim.items)
+        self.where.value = (
+            '<div class="ec-where">'
+            f'<span class="ec-where-dim">{self.index + 1}/{len(self.dims)} '
+            f"{escape(dim.title)}</span>"
+            f'<span class="ec-where-item" data-count="{count}">Item 1 of {count}</span>'
+            f"{progress_html(overall.done, overall.total, label)}</div>"
+        )
         options = []
         for n, d in enumerate(self.dims, 1):
             p = self.session.progress(d.id)
@@ -815,7 +1163,11 @@ class WorkshopForm:
             self.jump.value = self.dims[self.index].id
 
     def go(self, index: int, *, save: bool = True) -> None:
-        """Show dimension `index`, saving first so moving on never leaves edits behind."""
+        """Show dimension `index`, saving first so moving on never leaves edits behind.
+
+        The browser script moves focus to the new dimension's title, so the room lands on it
+        and a second press of Enter cannot skip a dimension.
+        """
         index = max(0, min(index, len(self.dims) - 1))
         if save:
             self.session.flush()
@@ -847,11 +1199,11 @@ class WorkshopForm:
     def _on_show_levels(self, change: dict) -> None:
         if self.page:
             for card in self.page.cards.values():
-                show(card.levels, change["new"])
+                card.set_described(change["new"])
 
     def refresh_summary(self) -> None:
         on = self.summary_button.value
-        self.summary_button.description = "Hide summary" if on else "Show summary"
+        self.summary_button.description = "Hide summary" if on else "Summary"
         show(self.summary, on)
         self.summary.value = summary_html(self.session) if on else ""
 

@@ -1,10 +1,17 @@
 """Entry point for `notebooks/workshop.ipynb`, in JupyterLab and in Voilà.
 
-Voilà does not inject papermill parameters, so values left blank in the notebook's
-`parameters` cell are taken from the page URL's query string (Voilà puts it in the kernel's
-`QUERY_STRING` environment variable), e.g. `/?organisation=X01&period=2025/26`. The
-assessments folder is never taken from the URL: the server decides which files a page may
-touch, through `ENGAGECYCLE_ASSESSMENTS` (set by `engagecycle workshop`).
+Which assessment a page opens, strongest first:
+
+1. The server's lock: `engagecycle workshop ORG PERIOD` sets `ENGAGECYCLE_WORKSHOP_ONLY` and
+   the page refuses to open anything else (a typo in the address, a value saved in the
+   notebook, another organisation in the start panel).
+2. The page address: Voilà puts its query string (`?organisation=X01&period=2025/26`) in
+   the kernel's `QUERY_STRING`, and in Voilà only the address counts.
+3. The notebook's `parameters` cell, for JupyterLab and papermill, where there is no address.
+
+A value once saved in the notebook can therefore never pick the organisation behind the
+address's back. The assessments folder is never taken from the address: the server decides
+which files a page may touch, through `ENGAGECYCLE_ASSESSMENTS`.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from .session import AUTOSAVE_DELAY, WorkshopSession, parse_dimensions
 from .theme import style_tag
 
 ENV_FOLDER = "ENGAGECYCLE_ASSESSMENTS"
+ENV_ONLY = "ENGAGECYCLE_WORKSHOP_ONLY"  # "X01 2025/26": the one assessment a server may open
+VOILA_MARKERS = ("VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_REQUEST_URL")
+SCRIPT = Path(__file__).parent / "jupyter" / "voila" / "templates" / "ec-workshop" / "workshop.js"
 URL_KEYS = (
     "organisation",
     "period",
@@ -40,19 +50,71 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 def resolve_parameters(explicit: Mapping[str, Any], query: str | None = None) -> dict[str, Any]:
-    """Blank notebook parameters are filled from the URL query string; the notebook wins."""
-    from_url = {k: v[-1] for k, v in parse_qs(query or "", keep_blank_values=False).items()}
-    out: dict[str, Any] = {}
-    for key in URL_KEYS:
-        value = explicit.get(key)
-        if value in (None, "", False):
-            value = from_url.get(key, value)
-        out[key] = value
+    """In Voilà the address alone decides; without one, the notebook's parameters do.
+
+    `query` is the page's query string (None outside Voilà). Inside Voilà even a value the
+    address leaves out is not taken from the notebook: a focus or a name saved there in
+    JupyterLab would otherwise change what the room sees behind the address's back.
+    """
+    if query is None:
+        source: Mapping[str, Any] = explicit
+    else:
+        source = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=False).items()}
+    out: dict[str, Any] = {key: source.get(key) for key in URL_KEYS}
     fp = out["from_previous"]
     out["from_previous"] = fp if isinstance(fp, bool) else str(fp or "").lower() in TRUE_WORDS
     for key in ("organisation", "period", "dimensions", "name", "org_type", "peer_group"):
         out[key] = "" if out[key] is None else str(out[key]).strip()
     return out
+
+
+def locked_to(env: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """The (code, period) a server started by `engagecycle workshop` may open, if any."""
+    env = os.environ if env is None else env
+    value = (env.get(ENV_ONLY) or "").split()
+    if len(value) != 2:
+        return None
+    return normalise_code(value[0]), normalise_period(value[1])
+
+
+def apply_lock(params: dict[str, Any], lock: tuple[str, str] | None) -> str | None:
+    """Fill blanks from the lock; return a refusal if the page asks for anything else."""
+    if lock is None:
+        return None
+    code, period = lock
+    asked_code = params.get("organisation") or code
+    asked_period = params.get("period") or period
+    try:
+        same = (normalise_code(asked_code), normalise_period(asked_period)) == lock
+    except EngageError:
+        same = False
+    if not same:
+        return (
+            f"This workshop server was started for {code} {period} only, so it will not open "
+            f"{asked_code} {asked_period}. Use the address printed by `engagecycle workshop "
+            f"{code} {period}`, or start another session for the other assessment."
+        )
+    params["organisation"], params["period"] = code, period
+    return None
+
+
+def in_voila(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return any(env.get(k) for k in VOILA_MARKERS)
+
+
+def load_script() -> None:
+    """In JupyterLab, run the form's small browser script (Voilà's template includes it)."""
+    if in_voila():
+        return
+    try:
+        from IPython import get_ipython
+        from IPython.display import Javascript, display
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    if get_ipython() is None or not SCRIPT.is_file():
+        return
+    display(Javascript(SCRIPT.read_text(encoding="utf-8")))
 
 
 def resolve_folder(
@@ -239,6 +301,11 @@ class WorkshopApp:
             self.start = None
         return None
 
+    def show_refusal(self, message: str) -> None:
+        """The page asked for an assessment this server may not open: say so, offer nothing."""
+        self.refusal = w.HTML(f'<div class="ec-conflict ec-refused">{escape(message)}</div>')
+        self.body.children = [self.refusal]
+
     def show_start(self, params: Mapping[str, Any], message: str = "") -> None:
         self.start = StartPanel(self, params, message)
         self.body.children = [self.start.widget]
@@ -260,7 +327,8 @@ def open_workshop(
     """Build the workshop for the notebook; display the returned app (last line of a cell).
 
     With an organisation and period it opens (or creates) that assessment; otherwise, or if
-    that fails, it shows a start panel with the reason.
+    that fails, it shows a start panel with the reason. On a server locked to one assessment
+    it opens that one or refuses (see the module docstring).
     """
     params = resolve_parameters(
         {
@@ -275,7 +343,11 @@ def open_workshop(
         os.environ.get("QUERY_STRING") if query is None else query,
     )
     app = WorkshopApp(Store(resolve_folder(assessments)), autosave_delay=autosave_delay)
-    if params["organisation"] and params["period"]:
+    load_script()
+    refusal = apply_lock(params, locked_to())
+    if refusal:
+        app.show_refusal(refusal)
+    elif params["organisation"] and params["period"]:
         error = app.open(params)
         if error:
             app.show_start(params, error)

@@ -42,6 +42,7 @@ from ..framework import Dimension, Framework
 from ..levels import LEVELS, NA, UNKNOWN
 from ..limits import name_problem
 from ..store import Store, display_path, read_file
+from . import merge as merging
 
 LEVEL_CHOICES: tuple[int | str, ...] = (0, 1, 2, 3, 4, NA, UNKNOWN)
 AUTOSAVE_DELAY = 0.5  # seconds of quiet before saving
@@ -67,13 +68,13 @@ class SaveStatus:
         if self.state == "saved":
             stamp = self.at.strftime("%H:%M:%S") if self.at else ""
             if self.opened:
-                return f"Opened at {stamp}; every change is saved automatically"
+                return f"Opened at {stamp} · saves as you go"
             return f"Saved at {stamp}"
         if self.state == "unsaved":
             return "Unsaved changes"
         if self.state == "failed":
             return f"Save failed: {self.reason}"
-        return "Not saved: the file was changed by someone else"  # details in `reason`
+        return "Not saved: the file was changed by someone else; choose what to keep below"
 
 
 # ---------------------------------------------------------------- debounced saving
@@ -212,9 +213,9 @@ def earlier_assessment(store: Store, code: str, period: str) -> Assessment | Non
 
 
 def is_blank(assessment: Assessment) -> bool:
-    """Nothing recorded yet: no answers, no dimension targets or notes, no actions."""
-    doc = assessment.doc
-    return not (doc.get("responses") or doc.get("dimensions") or doc.get("actions"))
+    """Nothing recorded yet (ids listed by `engagecycle new` with nothing after them count as
+    nothing): the form may then offer to start from last year."""
+    return assessment.is_blank()
 
 
 def open_or_create(
@@ -275,11 +276,83 @@ def _carry(store: Store, assessment: Assessment) -> str:
     previous = earlier_assessment(store, assessment.code, assessment.period)
     if previous is None:
         return f"There is no earlier assessment of {assessment.code} to start from."
-    n = carry_forward(assessment, previous)
+    carry_forward(assessment, previous)
     store.save(assessment)
-    return (
-        f"Copied {n} answer(s) from {previous.period}. Each is marked as carried over until "
-        "the room confirms or changes it."
+    return carried_message(assessment, previous)
+
+
+def carried_message(assessment: Assessment, previous: Assessment) -> str:
+    """What starting from last year copied, and what it left for the room, in one sentence."""
+    counts = carried_counts(assessment)
+    ratings_only = sum(1 for r in previous.responses().values() if r.level is None and r.raters)
+    text = (
+        f"Copied from {previous.period}: {counts.text}. Each is marked carried over until the "
+        "room confirms or changes it. Individual ratings are not copied: this year's room "
+        "rates afresh"
+    )
+    if ratings_only:
+        text += f" ({ratings_only} item(s) had only individual ratings and start blank)"
+    cleared = sum(
+        1
+        for a in previous.actions()
+        if a.status == "open" and a.due is not None and a.due < date.today()
+    )
+    if cleared:
+        text += f"; {cleared} due date(s) already past were cleared, so set new ones"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What is still marked as carried over from last year and not yet confirmed."""
+
+    answers: int = 0
+    targets: int = 0
+    notes: int = 0
+    actions: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.answers + self.targets + self.notes + self.actions
+
+    @property
+    def text(self) -> str:
+        parts = [
+            _count(self.answers, "answer"),
+            _count(self.targets, "target"),
+            _count(self.notes, "set of notes", "sets of notes"),
+            _count(self.actions, "action"),
+        ]
+        parts = [p for p in parts if p]
+        if not parts:
+            return "nothing"
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    if not n:
+        return ""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def carried_counts(assessment: Assessment, dim_ids: Iterable[str] | None = None) -> Carried:
+    """Count unconfirmed carried-over answers, targets, notes and actions (in `dim_ids`)."""
+    wanted = None if dim_ids is None else set(dim_ids)
+    answers = [i for i in assessment.unconfirmed() if wanted is None or i.split(".")[0] in wanted]
+    dims = [
+        d
+        for d in (assessment.doc.get("dimensions") or {})
+        if (wanted is None or d in wanted) and assessment.dimension_carried_over(d)
+    ]
+    return Carried(
+        answers=len(answers),
+        targets=sum(1 for d in dims if assessment.target(d) is not None),
+        notes=sum(1 for d in dims if assessment.notes(d)),
+        actions=sum(
+            1
+            for a in assessment.actions()
+            if a.carried_over and (wanted is None or a.dimension in wanted)
+        ),
     )
 
 
@@ -368,6 +441,8 @@ class WorkshopSession:
         self._previous_period: str | None = None
         self._previous_looked_up = False
         self.status = SaveStatus("saved", clock(), opened=True)
+        self.saves = 0  # successful writes this session: lets a view tell one save from the next
+        self._base = merging.to_plain(assessment.doc)  # the version last read or written
         self._debouncer = (
             Debouncer(self.flush, autosave_delay, autosave_max_wait, scheduler)
             if autosave_delay is not None
@@ -478,17 +553,28 @@ class WorkshopSession:
         return table[table["dimension"].isin(keep)].reset_index(drop=True)
 
     # -- editing
-    def _edit(self, apply: Callable[[], bool], event: str = "changed") -> bool:
-        """Apply one edit; when it changed anything, mark unsaved and schedule a save."""
+    def _edit(
+        self, apply: Callable[[], bool], event: str = "changed", *, immediate: bool = False
+    ) -> bool:
+        """Apply one edit; when it changed anything, mark unsaved and save.
+
+        `immediate` is for clicks (a level, a flag, a target, an action's status): one click
+        is one decision, so it is written at once rather than after the typing debounce.
+        Typing (evidence, notes) is debounced so a save is not made on every keystroke.
+        With autosave off (`autosave_delay=None`) nothing is saved until `flush()`.
+        """
         with self._lock:
             if not apply():
                 return False
             self._revision += 1
             if self.status.state not in ("conflict", "failed"):
                 self.status = SaveStatus("unsaved")
-        if self._debouncer is not None:
-            self._debouncer.poke()
         self._notify(event)
+        if self._debouncer is not None:
+            if immediate:
+                self.flush()
+                return True
+            self._debouncer.poke()
         self._notify("status")
         return True
 
@@ -506,7 +592,7 @@ class WorkshopSession:
             self.assessment.set_carried_over(item_id, False)
             return True
 
-        return self._edit(apply, "level")
+        return self._edit(apply, "level", immediate=True)
 
     def confirm(self, item_id: str) -> bool:
         """The room agrees last year's answer still stands."""
@@ -518,7 +604,26 @@ class WorkshopSession:
             self.assessment.set_carried_over(item_id, False)
             return True
 
-        return self._edit(apply, "level")
+        return self._edit(apply, "level", immediate=True)
+
+    def carried(self, dim_id: str | None = None) -> Carried:
+        """Unconfirmed carried-over answers, targets, notes and actions (in focus, or one)."""
+        dims = [dim_id] if dim_id else [d.id for d in self.dimensions]
+        return carried_counts(self.assessment, dims)
+
+    def confirm_dimension(self, dim_id: str) -> int:
+        """The room keeps everything carried over in one dimension; returns how many parts."""
+        self._check_dimension(dim_id)
+        before = self.carried(dim_id).total
+
+        def apply() -> bool:
+            if not before:
+                return False
+            self.assessment.confirm_dimension(dim_id)
+            return True
+
+        self._edit(apply, "level", immediate=True)
+        return before
 
     def set_rating(self, item_id: str, participant: str, level: int | None) -> bool:
         """One participant's own level for an item (None removes it)."""
@@ -537,7 +642,30 @@ class WorkshopSession:
             self.assessment.set_raters(item_id, current)
             return True
 
-        return self._edit(apply, "level")
+        return self._edit(apply, "level", immediate=True)
+
+    def set_ratings_text(self, item_id: str, text: str) -> bool:
+        """Everyone's ratings typed in participant order, e.g. "3 2 4 3 3 2 4" (or "3243324").
+
+        A dash or dot leaves that person without a rating. Raises ValueError, naming what was
+        wrong, when the text cannot be read; nothing is changed then.
+        """
+        self._check_item(item_id)
+        names = self.rater_names(item_id)
+        wanted = parse_ratings(text, names)
+
+        def apply() -> bool:
+            current = dict(self.response(item_id).raters)
+            new = {n: v for n, v in current.items() if n not in wanted}
+            new.update({n: v for n, v in wanted.items() if v is not None})
+            if new == current:
+                return False
+            ordered = {n: new[n] for n in names if n in new}
+            ordered.update({n: v for n, v in new.items() if n not in ordered})
+            self.assessment.set_raters(item_id, ordered)
+            return True
+
+        return self._edit(apply, "level", immediate=True)
 
     def set_evidence(self, item_id: str, text: str | None) -> bool:
         self._check_item(item_id)
@@ -560,7 +688,20 @@ class WorkshopSession:
             self.assessment.set_flag(item_id, bool(flag))
             return True
 
-        return self._edit(apply)
+        return self._edit(apply, "level", immediate=True)
+
+    def set_agreed(self, item_id: str, text: str | None) -> bool:
+        """What the room agreed when it discussed a flagged or disputed item (typed text)."""
+        self._check_item(item_id)
+        clean = _clean_text(text)
+
+        def apply() -> bool:
+            if self.response(item_id).agreed == (clean or ""):
+                return False
+            self.assessment.set_agreed(item_id, clean)
+            return True
+
+        return self._edit(apply, "level")
 
     def set_target(self, dim_id: str, target: int | None) -> bool:
         self._check_dimension(dim_id)
@@ -571,9 +712,10 @@ class WorkshopSession:
             if self.assessment.target(dim_id) == target:
                 return False
             self.assessment.set_target(dim_id, target)
+            self.assessment.set_dimension_carried_over(dim_id, False)
             return True
 
-        return self._edit(apply)
+        return self._edit(apply, "level", immediate=True)
 
     def set_notes(self, dim_id: str, notes: str | None) -> bool:
         self._check_dimension(dim_id)
@@ -583,9 +725,10 @@ class WorkshopSession:
             if self.assessment.notes(dim_id) == (clean or ""):
                 return False
             self.assessment.set_notes(dim_id, clean)
+            self.assessment.set_dimension_carried_over(dim_id, False)
             return True
 
-        return self._edit(apply)
+        return self._edit(apply, "level")
 
     def add_action(
         self,
@@ -609,7 +752,7 @@ class WorkshopSession:
             )
             return True
 
-        self._edit(apply, "actions")
+        self._edit(apply, "actions", immediate=True)
         return index[0]
 
     def update_action(self, index: int, **fields: Any) -> bool:
@@ -632,17 +775,19 @@ class WorkshopSession:
             changes = {k: v for k, v in fields.items() if getattr(current, k) != v}
             if not changes:
                 return False
-            self.assessment.update_action(index, **changes)
+            # Editing a carried-over action is the room deciding about it this year.
+            self.assessment.update_action(index, **changes, carried_over=None)
             return True
 
-        return self._edit(apply)
+        typed = bool(set(fields) & {"action", "owner"})
+        return self._edit(apply, "actions" if not typed else "changed", immediate=not typed)
 
     def remove_action(self, index: int) -> bool:
         def apply() -> bool:
             self.assessment.remove_action(index)
             return True
 
-        return self._edit(apply, "actions")
+        return self._edit(apply, "actions", immediate=True)
 
     def set_header(self, **fields: Any) -> bool:
         """Change name, facilitator, participants, assessed_on or share_evidence."""
@@ -685,7 +830,8 @@ class WorkshopSession:
                     changed = True
             return changed
 
-        return self._edit(apply, "header")
+        typed = "facilitator" in fields
+        return self._edit(apply, "header", immediate=not typed)
 
     def start_from_previous(self) -> str:
         """Copy last year's answers into an assessment with nothing recorded yet."""
@@ -698,13 +844,10 @@ class WorkshopSession:
             previous = earlier_assessment(self.store, self.assessment.code, self.assessment.period)
             if previous is None:
                 raise EngageError(f"there is no earlier assessment of {self.assessment.code}")
-            n = carry_forward(self.assessment, previous)
+            carry_forward(self.assessment, previous)
             self._revision += 1
             self.status = SaveStatus("unsaved")
-        message = (
-            f"Copied {n} answer(s) from {previous.period}. Each is marked as carried over until "
-            "the room confirms or changes it."
-        )
+        message = carried_message(self.assessment, previous)
         self.notices.append(message)
         self.flush()
         self._notify("reloaded")
@@ -732,6 +875,8 @@ class WorkshopSession:
                 self.status = SaveStatus("failed", now, exc.strerror or str(exc))
             else:
                 self._saved_revision = revision
+                self.saves += 1
+                self._base = merging.to_plain(self.assessment.doc)
                 if backup:
                     self._last_backup = now
                 self.status = SaveStatus("saved", now)
@@ -774,6 +919,7 @@ class WorkshopSession:
                 self._notify("status")
                 return
             self.assessment = fresh
+            self._base = merging.to_plain(fresh.doc)
             self._revision = self._saved_revision = 0
             self._last_backup = None
             self.last_copy = None
@@ -789,6 +935,53 @@ class WorkshopSession:
         self._notify("status")
         return path
 
+    # -- conflicts, part by part
+    def conflict(self) -> merging.Merge | None:
+        """How the room's version and the file on disk differ, or None if they cannot be read.
+
+        Compared with the version this session last read or wrote, so a change made on one
+        side only is kept without asking; only parts both sides changed need a choice.
+        """
+        path = self.assessment.path
+        if path is None or not path.exists():
+            return None
+        try:
+            theirs = read_file(path, self.framework, roundtrip=True)
+        except ValidationFailed:
+            return None
+        with self._lock:
+            return merging.compare(self._base, self.assessment.doc, theirs.doc)
+
+    def resolve_conflict(self, choices: dict[merging.Key, str]) -> SaveStatus:
+        """Save their file plus the room's changes (and the overlaps it chose to keep).
+
+        Goes through `Store.save` like every save, so if the file changed yet again in the
+        meantime the conflict is shown again instead of overwriting anything.
+        """
+        if self._debouncer is not None:
+            self._debouncer.cancel()
+        with self._lock:
+            path = self.assessment.path
+            try:
+                theirs = read_file(path, self.framework, roundtrip=True)
+            except ValidationFailed as exc:
+                reasons = "; ".join(_problem_text(p) for p in exc.problems[:3])
+                self.status = SaveStatus(
+                    "failed", self.clock(), f"cannot read their version: {reasons}"
+                )
+                self._notify("status")
+                return self.status
+            result = merging.compare(self._base, self.assessment.doc, theirs.doc)
+            keep = merging.choose(result, choices)
+            merging.apply(theirs, self.assessment, keep)
+            self.assessment = theirs
+            self._base = merging.to_plain(theirs.doc)  # what is on disk now, before ours
+            self.status = SaveStatus("unsaved")
+            self._revision += 1
+        status = self.flush()
+        self._notify("reloaded")
+        return status
+
     # -- checks
     def _check_item(self, item_id: str) -> None:
         if item_id not in self.framework.items:
@@ -797,6 +990,39 @@ class WorkshopSession:
     def _check_dimension(self, dim_id: str) -> None:
         if dim_id not in self.framework.by_id:
             raise KeyError(f"unknown dimension {dim_id!r}")
+
+
+EMPTY_RATING = ("-", "–", ".", "_", "x")
+
+
+def parse_ratings(text: str, names: list[str]) -> dict[str, int | None]:
+    """Ratings typed in participant order: "3 2 4 3 3 2 4", "3,2,4", or "3243324".
+
+    Returns name -> level (None for a dash: that person has no rating). Fewer ratings than
+    people leaves the rest as they are; more is an error, as is anything but 0-4 or a dash.
+    """
+    if not names:
+        raise ValueError("add participants under Session details first")
+    raw = (text or "").strip()
+    tokens = raw.replace(",", " ").replace(";", " ").split()
+    if len(tokens) == 1 and len(tokens[0]) > 1:
+        tokens = list(tokens[0])  # "3243324": one digit per person
+    if not tokens:
+        return {}
+    if len(tokens) > len(names):
+        raise ValueError(
+            f"{len(tokens)} ratings typed for {len(names)} participant(s); "
+            "type one level (0-4) per person in the order shown"
+        )
+    out: dict[str, int | None] = {}
+    for name, token in zip(names, tokens, strict=False):
+        if token in EMPTY_RATING:
+            out[name] = None
+        elif token in {"0", "1", "2", "3", "4"}:
+            out[name] = int(token)
+        else:
+            raise ValueError(f"{token!r} is not a level: type 0-4, or - for no rating")
+    return out
 
 
 def _check_status(status: str) -> None:
@@ -832,6 +1058,9 @@ def _problem_text(problem: Any) -> str:
 
 __all__ = [
     "AUTOSAVE_DELAY",
+    "Carried",
+    "carried_counts",
+    "parse_ratings",
     "Debouncer",
     "LEVEL_CHOICES",
     "Progress",
