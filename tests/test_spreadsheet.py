@@ -408,6 +408,9 @@ def test_level_forms_rejected(value):
         "2025-06-30",
         "30/06/2025",
         "2025-06-30 00:00:00",
+        "30 June 2025",
+        "30th Jun 2025",
+        "30.6.25",
     ],
 )
 def test_due_dates_accepted(value):
@@ -840,3 +843,39 @@ def test_level_words_mean_what_the_import_reads():
         "4 - Embedded",
     ):
         assert " ".join(typed.lower().split()) in words, typed
+
+
+def test_a_new_level_for_a_carried_answer_confirms_it(tmp_path):
+    # As in the workshop: choosing a level is this year's view; an untouched carried answer
+    # stays unconfirmed, and so does one whose evidence alone was edited.
+    store = make_store(tmp_path, {"T01/2023-24.yaml": PREVIOUS})
+    out = tmp_path / "next.xlsx"
+    write_template(store, "T01", "2024/25", out, from_previous=True)
+
+    def answer(wb):
+        set_item(wb, "vision.1", L.LEVEL, "3 Established")
+
+    import_workbook(edit(out, tmp_path / "a.xlsx", answer), store)
+    a = store.find("T01", "2024/25")
+    assert a.response("vision.1").level == 3 and not a.response("vision.1").carried_over
+    assert a.unconfirmed() == ["vision.3"]
+
+
+def test_a_new_level_confirms_a_carried_answer_in_an_existing_file_too(tmp_path):
+    store = make_store(tmp_path, {"T01/2023-24.yaml": PREVIOUS})
+    a = store.create("T01", "2024/25", "Testvale ICB")
+    from engagecycle.assessment import carry_forward
+
+    carry_forward(a, store.find("T01", "2023/24"))
+    store.save(a)
+    out = tmp_path / "next.xlsx"
+    write_template(store, "T01", "2024/25", out)
+
+    def answer(wb):
+        set_item(wb, "vision.3", L.LEVEL, 2)
+        set_item(wb, "vision.1", L.EVIDENCE, "Evidence reworded, level kept")
+
+    import_workbook(edit(out, tmp_path / "a.xlsx", answer), store)
+    a = store.find("T01", "2024/25")
+    assert a.response("vision.3").level == 2 and not a.response("vision.3").carried_over
+    assert a.unconfirmed() == ["vision.1"]

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from engagecycle import cli as main_cli
+from engagecycle.dates import format_uk, parse_uk
 from engagecycle.errors import EngageError
 from engagecycle.framework import load_framework
 from engagecycle.store import Store, read_file
@@ -19,7 +20,6 @@ from engagecycle.workshop import launch as launch_mod
 from engagecycle.workshop import merge as merging
 from engagecycle.workshop import server as server_mod
 from engagecycle.workshop import session as session_mod
-from engagecycle.workshop.dates import format_uk, parse_uk
 from engagecycle.workshop.form import WorkshopForm, css_id
 from engagecycle.workshop.launch import (
     StartPanel,

@@ -35,6 +35,7 @@ from ..assessment import (
 )
 from ..errors import EngageError, ValidationFailed
 from ..framework import Framework
+from ..levels import NA, UNKNOWN
 from ..limits import MAX_WORKBOOK_COLUMNS, name_problem
 from ..store import Store, display_path
 from . import layout as L
@@ -711,6 +712,27 @@ def _target_item(now: L.ItemRow, wb: L.ItemRow, replace: bool) -> L.ItemRow:
     )
 
 
+def _answer_changed(now: L.ItemRow, target: L.ItemRow) -> bool:
+    """Did the workbook change the answer itself (level or individual ratings)?"""
+    return now.level != target.level or _raters_dict(now.raters) != _raters_dict(target.raters)
+
+
+def _edited_answer(p: Parsed) -> bool:
+    """In a workbook made for a file that did not exist yet, did the team change the level or
+    the ratings of a row? There is no saved answer to compare with, but the row's fingerprint
+    of what the template wrote is: the written answer is the one candidate level (with the
+    ratings as they are, or none, as a carried row is written) that reproduces it. When other
+    cells changed too no candidate matches, and the row is left as the team marked it."""
+    v = p.values
+    if p.checks is None or v.check() == p.checks.written:
+        return False
+    for level in (None, 0, 1, 2, 3, 4, NA, UNKNOWN):
+        for raters in {v.raters, ()}:
+            if dc_replace(v, level=level, raters=raters).check() == p.checks.written:
+                return (level, raters) != (v.level, v.raters)
+    return False
+
+
 def _item_diff(now: L.ItemRow, target: L.ItemRow) -> list[str]:
     out = []
     for name in ITEM_FIELDS:
@@ -765,6 +787,14 @@ def merge(
         target = _target_item(now, p.values, replace)
         if not has_agreed:
             target = dc_replace(target, agreed=now.agreed)
+        changed_answer = (
+            _answer_changed(now, target) if now.carried else not existing and _edited_answer(p)
+        )
+        if target.carried and changed_answer:
+            # A new level or new ratings are this year's view, as in the workshop, where
+            # choosing a level confirms a carried-over answer; left marked, the new answer
+            # would be listed as unconfirmed and kept out of the change.
+            target = dc_replace(target, carried=False)
         diff = _item_diff(now, target)
         verdict = _three_way(p, now.check(), bool(diff), replace, existing)
         if verdict == "keep":

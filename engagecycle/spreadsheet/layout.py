@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..assessment import Action, Response
+from ..dates import parse_uk
 from ..framework import Framework
 from ..levels import LEVELS, NA, NA_WORDS, UNKNOWN, UNKNOWN_WORDS, read_level
 from ..limits import MAX_WORKBOOK_ROWS
@@ -113,7 +114,7 @@ LEVEL_ALLOWED = "0-4, N/A, Don't know"
 RATING_ALLOWED = "0-4"
 YES, NO = "Yes", "No"
 YES_NO_ALLOWED = "Yes, No"
-DATE_ALLOWED = "a date such as 2025-06-30 or 30/06/2025"
+DATE_ALLOWED = "a date such as 30 June 2025, 30/06/2025 or 2025-06-30"
 EXCEL_2000, EXCEL_2099 = 36_526, 73_050  # Excel day numbers of 2000-01-01 and 2099-12-31
 SPARE_RATERS = 6  # rater columns offered when the assessment names nobody
 
@@ -417,10 +418,9 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, str):
         text = value.strip()
         try:
-            if re.fullmatch(r"\d{4}-\d\d-\d\d([ T]00:00(:00)?)?", text):
+            if re.fullmatch(r"\d{4}-\d\d-\d\d[ T]00:00(:00)?", text):
                 return date.fromisoformat(text[:10])
-            if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
-                return datetime.strptime(text, "%d/%m/%Y").date()
+            return parse_uk(text)  # the forms a UK team types: 4 March 2026, 4/3/2026, ...
         except ValueError:
             pass
     raise CellError(f"{show(value)} is not a date (allowed: {DATE_ALLOWED})")

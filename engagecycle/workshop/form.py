@@ -25,11 +25,11 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..dates import EXAMPLE as DATE_EXAMPLE
+from ..dates import format_uk, parse_uk
 from ..framework import Dimension, Item
 from ..levels import LEVELS, NA, UNKNOWN
 from . import merge as merging
-from .dates import EXAMPLE as DATE_EXAMPLE
-from .dates import format_uk, parse_uk
 from .session import WorkshopSession
 from .summary import summary_html
 from .theme import style_tag

@@ -22,9 +22,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..assessment import Assessment
+from ..dates import format_uk
 from ..framework import Framework
 from ..levels import LEVELS, NA, UNKNOWN
-from .dates import format_uk
 
 HEADER_FIELDS = ("organisation", "assessed_on", "facilitator", "participants", "share_evidence")
 Key = tuple[

@@ -1,4 +1,4 @@
-"""Dates as people in an NHS meeting room write and read them: "2 December 2026".
+"""Dates as people in an NHS meeting room write and read them: "2 December 2026" (form, workbook).
 
 A browser's own date picker shows dates in the browser's locale (12/02/2026 on a laptop set
 to US English), which a UK room reads as 12 February. So the form shows and accepts dates as
