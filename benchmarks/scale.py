@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch import machine, synthetic_texts  # noqa: E402  (benchmarks/ is not a package)
+from batch import machine, synthetic_texts  # benchmarks/ is not a package
 
-from engagecycle.assessment import period_slug  # noqa: E402
+from engagecycle.assessment import period_slug
 
 PERIODS = ("2022/23", "2023/24", "2024/25")
 

@@ -281,7 +281,7 @@ def test_notebook_is_committed_clean_with_the_parameter_contract():
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
     values: dict = {}
-    exec(params[0].source, {}, values)  # noqa: S102 - our own notebook's literal assignments
+    exec(params[0].source, {}, values)  # our own notebook's literal assignments
     assert values == {
         "period": "latest",
         "dimension": "monitor",

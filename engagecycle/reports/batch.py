@@ -345,7 +345,7 @@ def run_task(runner: NotebookRunner, task: Task) -> Outcome:
         result.stage = "notebook"
         result.cell, result.cell_source = f.cell, f.source
         result.error = f"{f.ename}: {f.evalue}"
-    except Exception as exc:  # noqa: BLE001 - one page's failure must not stop the batch
+    except Exception as exc:  # one page's failure must not stop the batch
         result.stage = result.stage or "notebook"
         result.error = f"{type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - start
@@ -378,7 +378,7 @@ def _worker_main(wid: int, inbox, results, cwd: str, warm_up: str, parent: int =
         try:
             runner.start()
             preload.join()
-        except Exception as exc:  # noqa: BLE001 - reported to the main process
+        except Exception as exc:  # reported to the main process
             results.put(("start-failed", wid, f"the notebook kernel did not start: {exc}"))
             return
         results.put(("ready", wid))

@@ -198,7 +198,7 @@ def _source_cell(notebook: str, executed_index: int | None) -> tuple[int | None,
 
     try:
         cells = nbformat.read(notebook, as_version=4).cells
-    except Exception:  # noqa: BLE001 - the location is a courtesy, never a second failure
+    except Exception:  # the location is a courtesy, never a second failure
         return executed_index + 1, ""
     tagged = [
         n for n, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])

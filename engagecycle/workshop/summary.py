@@ -74,7 +74,7 @@ def wheel_png(session: WorkshopSession, table: pd.DataFrame) -> bytes | None:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=130)
         return buf.getvalue()
-    except Exception:  # noqa: BLE001 - optional picture; the table carries the numbers
+    except Exception:  # optional picture; the table carries the numbers
         return None
 
 
