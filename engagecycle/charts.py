@@ -35,7 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, Patch, Polygon, Wedge
 from matplotlib.transforms import offset_copy
 
-from .benchmark import format_change
+from .benchmark.rules import DROPPED_BELOW, format_change
 from .framework import STAGE_IDS, Framework
 from .levels import LEVELS, MAX_LEVEL, band, band_index
 
@@ -58,7 +58,6 @@ WARM_YELLOW = "#FFB81C"
 MISSING_FACE = "#FFFFFF"
 MISSING_HATCH = "///"
 LOW_EVIDENCE_HATCH = "\\\\"
-DROPPED_BELOW = 2.0  # a hand-over below Developing means the baton is dropped
 
 FONT_PREFERENCE = ("Arial", "Helvetica", "Liberation Sans", "DejaVu Sans")
 BASE_PT = 10.0

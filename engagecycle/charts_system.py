@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from .benchmark import REAL_CHANGE, format_change
+from .benchmark.rules import REAL_CHANGE, format_change
 from .charts import (
     BASE_PT,
     DARK_GREY,

@@ -1,5 +1,6 @@
-"""`engagecycle batch`: isolation of failures, the summary, the index, re-runs, and the
-all-at-once benchmarking the summary relies on (checked against the one-at-a-time versions)."""
+"""`engagecycle batch`: isolation of failures, the summary, the index, re-runs and the load
+cache. (The all-organisations benchmarking the summary relies on is tested in
+test_benchmark.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import csv
 import io
 import json
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -22,8 +22,9 @@ import pandas as pd
 import pytest
 
 from engagecycle import charts
-from engagecycle.assessment import Assessment
-from engagecycle.benchmark import peer_table, year_on_year
+from engagecycle.benchmark.change import year_on_year
+from engagecycle.benchmark.peers import peer_table
+from engagecycle.benchmark.system import SUMMARY_COLUMNS
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
@@ -31,8 +32,7 @@ from engagecycle.levels import band_index
 from engagecycle.reports import batch, cache, index, summary_book
 from engagecycle.reports.data import score_folder
 from engagecycle.reports.render import REPO, notebook_path
-from engagecycle.reports.summary import SUMMARY_COLUMNS, change_columns, peer_columns
-from engagecycle.scoring import SCORE_COLUMNS, item_table, score_table
+from engagecycle.scoring import SCORE_COLUMNS
 from engagecycle.spreadsheet.safe import neutralise
 from engagecycle.store import Store
 
@@ -545,91 +545,6 @@ def test_index_escapes_everything_and_counts():
     assert "6 in all" in counted
     failure = index.failure_html(manifest["pages"][1], "2024/25")
     assert "<img" not in failure and "cell 3" in failure
-
-
-# ---------------------------------------------------------------- all at once == one at a time
-
-
-def _random_scores(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, object]:
-    """A random table with ties, missing scores, small groups and gaps in history."""
-    rng = random.Random(seed)
-    fw = load_framework()
-    docs = []
-    for n in range(rng.randint(3, 14)):
-        group = rng.choice(["A", "B", "C", ""])
-        for period in ("2022/23", "2023/24", "2024/25"):
-            if rng.random() < 0.2:
-                continue
-            responses = {}
-            # some assessments are sparse or mostly copied, so coverage falls either side of
-            # the like-for-like minimum
-            skip = rng.choice([0.15, 0.15, 0.5, 0.7])
-            copied = rng.choice([0.0, 0.1, 0.6])
-            for item in fw.items:
-                roll = rng.random()
-                if roll < skip:
-                    continue
-                level = (
-                    rng.choice([0, 1, 2, 2, 3, 4])
-                    if roll > skip + 0.15
-                    else rng.choice(["n/a", "unknown"])
-                )
-                responses[item] = {"level": level}
-                if rng.random() < copied:
-                    responses[item]["carried_over"] = True
-            docs.append(
-                Assessment(
-                    {
-                        "schema": 1,
-                        "framework": {"id": fw.id, "version": fw.version},
-                        "organisation": {
-                            "code": f"R{n:02d}",
-                            "name": f"Org {n}",
-                            "type": "ICB",
-                            "peer_group": group,
-                        },
-                        "period": period,
-                        "responses": responses,
-                    }
-                )
-            )
-    items = item_table(docs, fw)
-    return score_table(docs, fw, items=items), items, fw
-
-
-@pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("group", ["", "own", "A"])
-def test_peer_columns_equal_peer_table(seed, group):
-    scores, _, _ = _random_scores(seed)
-    min_peers = [1, 2, 5][seed % 3]
-    for period in sorted(scores["period"].unique()):
-        cols = peer_columns(scores, period, peer_group=group, min_peers=min_peers)
-        rows = scores.loc[cols.index]
-        for code in rows["organisation"].unique():
-            own_group = rows.loc[rows["organisation"] == code, "peer_group"].iloc[0]
-            pool = {"": None, "own": own_group or None}.get(group, group)
-            ref = peer_table(scores, code, period, peer_group=pool, min_peers=min_peers)
-            mine = cols[rows["organisation"] == code].reset_index(drop=True)
-            assert list(mine["peer_n"]) == list(ref["peer_n"])
-            assert list(mine["peer_band"]) == list(ref["band"])
-            for c in ["peer_min", "peer_q1", "peer_median", "peer_q3", "peer_max", "percentile"]:
-                np.testing.assert_array_equal(mine[c].to_numpy(float), ref[c].to_numpy(float))
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_change_columns_equal_year_on_year(seed):
-    _, items, fw = _random_scores(100 + seed)
-    for period in sorted(items["period"].unique()):
-        cols = change_columns(items, period, fw)
-        for code in cols["organisation"].unique():
-            ref = year_on_year(items, code, period, fw)
-            mine = cols[cols["organisation"] == code].reset_index(drop=True)
-            assert list(mine["dimension"]) == list(ref["dimension"])
-            assert list(mine["direction"]) == list(ref["direction"])
-            assert list(mine["previous_period"]) == list(ref["previous_period"])
-            assert list(mine["items_compared"]) == list(ref["items_compared"])
-            for c in ["coverage", "score_then", "score_now", "change"]:
-                np.testing.assert_allclose(mine[c], ref[c], rtol=0, atol=1e-12)
 
 
 # ---------------------------------------------------------------- the load cache

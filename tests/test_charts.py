@@ -17,8 +17,8 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.text import Text
 from PIL import Image
 
-from engagecycle import benchmark as bm
 from engagecycle import charts
+from engagecycle.benchmark.rules import NOT_ENOUGH
 from engagecycle.framework import STAGE_IDS
 from engagecycle.levels import LEVELS, band
 from engagecycle.scoring import SCORE_COLUMNS
@@ -328,7 +328,7 @@ def test_trend_title_states_the_like_for_like_change_the_report_states():
     flat = history_frame({"2022/23": (2.0, 2.0, 2.0), "2024/25": (2.1, 2.0, 2.0)})
     title = charts.figure_title(charts.trend(flat, FW, _yoy("no real change", 0.1)))
     assert title.startswith("No real change")
-    few = charts.trend(flat, FW, _yoy(bm.NOT_ENOUGH, math.nan, n=3))
+    few = charts.trend(flat, FW, _yoy(NOT_ENOUGH, math.nan, n=3))
     assert charts.figure_title(few) == "Too few comparable answers to measure change since 2022/23"
     assert "Only 3 of 60 items" in " ".join(" ".join(texts(few)).split())
     # without the report's change the chart claims none

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from helpers import mini_framework
 
-from engagecycle import benchmark
 from engagecycle.assessment import Assessment, new_document
+from engagecycle.benchmark.change import year_on_year
+from engagecycle.benchmark.rules import NOT_ENOUGH
 from engagecycle.charts_system import item_distribution
 from engagecycle.errors import EngageError
 from engagecycle.framework import DIMENSION_IDS
@@ -180,7 +181,7 @@ def test_changes_like_for_like_per_organisation(monitor):
     # item of three: too few to call it a change (issue 9, point 4), so it is not a mover
     assert ch.loc["S01", "direction"] == "no real change"
     assert ch.loc["S01", "items_compared"] == 3
-    assert ch.loc["L03", "direction"] == benchmark.NOT_ENOUGH
+    assert ch.loc["L03", "direction"] == NOT_ENOUGH
     assert ch.loc["L03", "items_compared"] == 1
     assert math.isnan(ch.loc["L03", "change"])
     assert ch.loc["H02", "previous_period"] == "" and math.isnan(ch.loc["H02", "change"])
@@ -192,7 +193,7 @@ def test_changes_like_for_like_per_organisation(monitor):
 
 def test_changes_agree_with_each_organisations_own_report(system, monitor):
     for org in ("S01", "L03"):
-        own = benchmark.year_on_year(system.items, org, "2024/25", FW).set_index("dimension")
+        own = year_on_year(system.items, org, "2024/25", FW).set_index("dimension")
         mine = monitor.changes.set_index("organisation").loc[org]
         assert mine["items_compared"] == own.loc["monitor", "items_compared"]
         np.testing.assert_allclose(mine["change"], own.loc["monitor", "change"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engagecycle.benchmark import format_change
+from engagecycle.benchmark.rules import format_change
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.reports import export

@@ -41,7 +41,7 @@ from typing import Any
 
 from .. import __version__
 from ..assessment import normalise_code, normalise_period, period_slug
-from ..benchmark import MIN_PEERS
+from ..benchmark.rules import MIN_PEERS
 from ..errors import EngageError
 from ..framework import Framework, load_framework
 from .execute import WARM_UP, NotebookFailure, NotebookRunner
@@ -759,7 +759,8 @@ def _score(plan: Plan, bundle: Path):
 
 def _write_summary(plan: Plan, options: BatchOptions, scores, items, folder: Path) -> None:
     """summary.csv and summary.xlsx (with every action plan) for the chosen organisations."""
-    from .summary import actions_table, summary_table, write_summary_csv, write_summary_xlsx
+    from ..benchmark.system import actions_table, summary_table
+    from .summary import write_summary_csv, write_summary_xlsx
 
     group = str(options.peer_group or "").strip() or None
     table = summary_table(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..assessment import normalise_code, normalise_period
-from ..benchmark import MIN_PEERS
+from ..benchmark.rules import MIN_PEERS
 from ..store import display_path
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..assessment import Assessment, period_slug
-from ..benchmark import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
+from ..benchmark.rules import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
+from ..benchmark.system import GOOD_FROM, dimension_changes, good_practice, item_summary
 from ..charts_system import format_change, item_distribution, movers
 from ..errors import EngageError
 from ..framework import Dimension, Framework
@@ -27,38 +28,11 @@ from ..scoring import LOW_EVIDENCE_BELOW
 from .data import Scored, read_bundle, resolve_period, score_folder
 from .links import linkify
 from .notebook import _Html
-from .overview import _chart_label, link_href, linked, period_rows, system_changes
+from .overview import _chart_label, link_href, linked, period_rows
 from .sections import _join, esc, figure_html, num, plural
 
-GOOD_FROM = 3.0  # evidence is shown from organisations rated 3 (Established) or 4 (Embedded)
 QUOTES_PER_ITEM = 5
 WEAKEST_SHOWN = 3
-
-SUMMARY_COLUMNS = [
-    "item",
-    "statement",
-    "handover_from",
-    "organisations",
-    "answered",
-    "median",
-    "mean",
-    *[f"level_{k}" for k in range(MAX_LEVEL + 1)],
-    "na",
-    "unknown",
-    "unanswered",
-]
-CHANGE_COLUMNS = [
-    "organisation",
-    "name",
-    "previous_period",
-    "items_compared",
-    "coverage",
-    "score_then",
-    "score_now",
-    "change",
-    "direction",
-]
-GOOD_COLUMNS = ["item", "statement", "organisation", "name", "value", "evidence"]
 
 
 def resolve_dimension(value, framework: Framework) -> str:
@@ -91,34 +65,6 @@ class DimensionData:
     withheld: int  # rated 3-4 with evidence, from organisations that did not agree to share
 
 
-def item_summary(items: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
-    """Per item: median and mean of answered values, organisations per level, N/A, unknown.
-
-    A value between levels (the median of several raters, e.g. 2.5) counts in the level band
-    it falls in, as scores do.
-    """
-    rows = []
-    for it in dimension.items:
-        sub = items[items["item"].eq(it.id)]
-        vals = sub.loc[sub["status"].eq("answered"), "value"].astype(float).dropna()
-        row = {
-            "item": it.id,
-            "statement": it.statement,
-            "handover_from": it.handover_from or "",
-            "organisations": len(sub),
-            "answered": len(vals),
-            "median": float(vals.median()) if len(vals) else math.nan,
-            "mean": float(vals.mean()) if len(vals) else math.nan,
-        }
-        idx = [band_index(v) for v in vals]
-        for k in range(MAX_LEVEL + 1):
-            row[f"level_{k}"] = sum(1 for i in idx if i == k)
-        for status in ("na", "unknown", "unanswered"):
-            row[status] = int(sub["status"].eq(status).sum())
-        rows.append(row)
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
 def weakest_items(summary: pd.DataFrame, n: int = WEAKEST_SHOWN) -> pd.DataFrame:
     """Items with the lowest median (then lowest mean), answered by at least one organisation."""
     sub = summary[summary["answered"].gt(0)].copy()
@@ -126,89 +72,6 @@ def weakest_items(summary: pd.DataFrame, n: int = WEAKEST_SHOWN) -> pd.DataFrame
     sub["_m"] = sub["median"].round(9)
     sub["_a"] = sub["mean"].round(9)
     return sub.sort_values(["_m", "_a", "_o"]).head(n).drop(columns=["_o", "_m", "_a"])
-
-
-def dimension_changes(
-    items: pd.DataFrame, scores: pd.DataFrame, period: str, framework: Framework, dim: str
-) -> pd.DataFrame:
-    """Like-for-like change on this dimension for every organisation assessed in the period.
-
-    Organisations with no earlier assessment keep an empty `previous_period` and `direction`;
-    those with too few comparable answers in this dimension have `direction` NOT_ENOUGH.
-    """
-    rows = scores[scores["dimension"].eq(dim)]
-    names = dict(zip(rows["organisation"].astype(str), rows["name"].astype(str), strict=False))
-    orgs = sorted(names)
-    # benchmark.year_on_year scores each dimension from its own items only, so giving it just
-    # this dimension's rows yields the same row about 10x faster (a test checks they agree).
-    yoy = system_changes(items[items["dimension"].eq(dim)], orgs, period, framework)
-    yoy = yoy[yoy["dimension"].eq(dim)].set_index("organisation") if len(yoy) else yoy
-    out = []
-    for org in orgs:
-        r = yoy.loc[org] if len(yoy) and org in yoy.index else None
-        out.append(
-            {
-                "organisation": org,
-                "name": names[org],
-                "previous_period": r["previous_period"] if r is not None else "",
-                "items_compared": int(r["items_compared"]) if r is not None else 0,
-                "coverage": float(r["coverage"]) if r is not None else math.nan,
-                "score_then": r["score_then"] if r is not None else math.nan,
-                "score_now": r["score_now"] if r is not None else math.nan,
-                "change": r["change"] if r is not None else math.nan,
-                "direction": r["direction"] if r is not None else "",
-            }
-        )
-    df = pd.DataFrame(out, columns=CHANGE_COLUMNS)
-    for c in ("coverage", "score_then", "score_now", "change"):
-        df[c] = df[c].astype(float)
-    return df
-
-
-def good_practice(
-    items: pd.DataFrame,
-    assessments: list[Assessment],
-    period: str,
-    dimension: Dimension,
-    min_value: float = GOOD_FROM,
-) -> tuple[pd.DataFrame, int]:
-    """Evidence from organisations rated `min_value` or more that agreed to share it.
-
-    Returns the shareable rows (highest value, then fullest evidence, first within each item,
-    items in framework order) and how many qualifying rows were held back because the
-    organisation's assessment does not set `share_evidence: true`.
-    """
-    sharing = {a.code: a.share_evidence for a in assessments if a.period == period}
-    names = {a.code: a.name for a in assessments if a.period == period}
-    sub = items[
-        items["period"].astype(str).eq(period)
-        & items["dimension"].eq(dimension.id)
-        & items["status"].eq("answered")
-        & items["value"].astype(float).ge(min_value - 1e-9)
-        & items["evidence"].astype(str).str.strip().ne("")
-    ].copy()
-    allowed = sub["organisation"].astype(str).map(lambda c: sharing.get(c, False)).astype(bool)
-    withheld = int((~allowed).sum())
-    sub = sub[allowed]
-    order = {it.id: n for n, it in enumerate(dimension.items)}
-    statements = {it.id: it.statement for it in dimension.items}
-    sub["_o"] = sub["item"].map(order)
-    sub["_len"] = sub["evidence"].astype(str).str.len()
-    sub = sub.sort_values(
-        ["_o", "value", "_len", "organisation"], ascending=[True, False, False, True]
-    )
-    out = pd.DataFrame(
-        {
-            "item": sub["item"],
-            "statement": sub["item"].map(statements),
-            "organisation": sub["organisation"].astype(str),
-            "name": sub["organisation"].astype(str).map(lambda c: names.get(c, c)),
-            "value": sub["value"].astype(float),
-            "evidence": sub["evidence"].astype(str),
-        },
-        columns=GOOD_COLUMNS,
-    )
-    return out.reset_index(drop=True), withheld
 
 
 def build_dimension(

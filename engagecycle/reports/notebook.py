@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..benchmark import MIN_PEERS, build_report_data
+from ..benchmark.report_data import build_report_data
+from ..benchmark.rules import MIN_PEERS
 from . import sections
 from .data import Scored, read_bundle, resolve_organisation, resolve_period, score_folder
 

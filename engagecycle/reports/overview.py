@@ -21,22 +21,19 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..assessment import period_slug
-from ..benchmark import (
-    BATON_COLUMNS,
-    CHANGE_MIN_ITEMS,
-    CHANGE_MIN_SHARE,
-    NOT_ENOUGH,
-    REAL_CHANGE,
-    YOY_COLUMNS,
-    baton,
-    is_change,
-    year_on_year,
+from ..benchmark.rules import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
+from ..benchmark.system import (
+    dimension_summary,
+    handover_summary,
+    organisation_table,
+    system_batons,
+    system_changes,
 )
 from ..charts_system import distribution, format_change, heatmap
 from ..charts_system import movers as movers_chart
 from ..errors import EngageError
 from ..framework import Framework
-from ..levels import LEVELS, MAX_LEVEL, band, bands
+from ..levels import LEVELS, MAX_LEVEL, band
 from ..scoring import LOW_EVIDENCE_BELOW
 from .data import Scored, read_bundle, resolve_period, score_folder
 from .notebook import _Html
@@ -45,55 +42,6 @@ from .sections import _join, esc, figure_html, level_badge, num, pct, plural
 HEATMAP_ROWS = 40  # organisations per heatmap chart: one A4 page each
 MOVERS_LISTED = 5
 WELL_ANSWERED = 0.9
-
-ORG_COLUMNS = [
-    "organisation",
-    "name",
-    "org_type",
-    "peer_group",
-    "score",
-    "level",
-    "completeness",
-    "low_evidence",
-    "low_dimensions",
-    "unknown",
-    "unanswered",
-    "answers",
-    "unconfirmed",
-    "previous_period",
-    "items_compared",
-    "coverage",
-    "change",
-    "direction",
-]
-DIM_SUMMARY_COLUMNS = [
-    "dimension",
-    "title",
-    "kind",
-    "n",
-    "median",
-    "q1",
-    "q3",
-    "min",
-    "max",
-    *[f"level_{k}" for k in range(MAX_LEVEL + 1)],
-    "no_score",
-    "low_evidence",
-]
-HANDOVER_COLUMNS = [
-    "from_stage",
-    "to_stage",
-    "item",
-    "statement",
-    "organisations",
-    "dropped",
-    "passed",
-    "not_known",
-    "not_applicable",
-    "median",
-    "dropped_by",
-]
-
 
 # ---------------------------------------------------------------- links
 
@@ -155,153 +103,6 @@ def period_rows(scores: pd.DataFrame, period: str, peer_group: str = "") -> pd.D
                 f"peer groups in {period}: {', '.join(groups) or 'none'}"
             )
     return rows.reset_index(drop=True)
-
-
-def system_changes(
-    items: pd.DataFrame, organisations: list[str], period: str, framework: Framework
-) -> pd.DataFrame:
-    """benchmark.year_on_year for each organisation that has an earlier assessment."""
-    by_org = {str(k): g for k, g in items.groupby(items["organisation"].astype(str), sort=False)}
-    parts = []
-    for org in organisations:
-        own = by_org.get(org)
-        if own is None:
-            continue
-        yoy = year_on_year(own, org, period, framework)
-        if yoy["previous_period"].eq("").all():
-            continue
-        parts.append(yoy.assign(organisation=org))
-    cols = ["organisation", *YOY_COLUMNS]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
-
-
-def system_batons(
-    items: pd.DataFrame, organisations: list[str], period: str, framework: Framework
-) -> pd.DataFrame:
-    """benchmark.baton for every organisation, stacked with an organisation column."""
-    by_org = {str(k): g for k, g in items.groupby(items["organisation"].astype(str), sort=False)}
-    parts = [
-        baton(by_org[org], org, period, framework).assign(organisation=org)
-        for org in organisations
-        if org in by_org
-    ]
-    cols = ["organisation", *BATON_COLUMNS]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
-
-
-def handover_summary(batons: pd.DataFrame) -> pd.DataFrame:
-    """How many organisations drop each hand-over; the most dropped (then lowest median) first."""
-    rows = []
-    for (frm, to), g in batons.groupby(["from_stage", "to_stage"], sort=False):
-        values = g["value"].astype(float).dropna()
-        rows.append(
-            {
-                "from_stage": frm,
-                "to_stage": to,
-                "item": g["item"].iloc[0],
-                "statement": g["statement"].iloc[0],
-                "organisations": len(g),
-                "dropped": int(g["state"].eq("dropped").sum()),
-                "passed": int(g["state"].eq("passed").sum()),
-                "not_known": int(g["state"].eq("not known").sum()),
-                "not_applicable": int(g["state"].eq("not applicable").sum()),
-                "median": float(values.median()) if len(values) else math.nan,
-                "dropped_by": sorted(g.loc[g["state"].eq("dropped"), "organisation"].astype(str)),
-            }
-        )
-    out = pd.DataFrame(rows, columns=HANDOVER_COLUMNS)
-    if len(out):
-        out["_o"] = range(len(out))
-        out = out.sort_values(
-            ["dropped", "median", "_o"], ascending=[False, True, True], na_position="last"
-        ).drop(columns="_o")
-    return out.reset_index(drop=True)
-
-
-def dimension_summary(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """Per dimension (and hub, cycle, overall): spread of scores and organisations per level."""
-    order = [(d.id, d.title, d.kind) for d in framework.dimensions] + [
-        ("hub", "Hub (mean of elements)", "hub"),
-        ("cycle", "Cycle (mean of stages)", "cycle"),
-        ("overall", "Overall", "overall"),
-    ]
-    rows = []
-    for dim, title, kind in order:
-        sub = scores[scores["dimension"].eq(dim)]
-        vals = sub["score"].astype(float).dropna()
-        row = {"dimension": dim, "title": title, "kind": kind, "n": len(vals)}
-        if len(vals):
-            row.update(
-                median=float(vals.median()),
-                q1=float(vals.quantile(0.25)),
-                q3=float(vals.quantile(0.75)),
-                min=float(vals.min()),
-                max=float(vals.max()),
-            )
-        else:
-            row.update(median=math.nan, q1=math.nan, q3=math.nan, min=math.nan, max=math.nan)
-        levels = bands(vals) if len(vals) else pd.Series(dtype=object)
-        for k in range(MAX_LEVEL + 1):
-            row[f"level_{k}"] = int(levels.eq(LEVELS[k]).sum())
-        row["no_score"] = int(sub["score"].isna().sum())
-        row["low_evidence"] = int(sub["low_evidence"].astype(bool).sum())
-        rows.append(row)
-    return pd.DataFrame(rows, columns=DIM_SUMMARY_COLUMNS)
-
-
-def organisation_table(
-    scores: pd.DataFrame, changes: pd.DataFrame, framework: Framework
-) -> pd.DataFrame:
-    """One row per organisation: overall score and level, completeness, like-for-like change."""
-    overall = scores[scores["dimension"].eq("overall")]
-    dims = scores[scores["dimension"].isin(list(framework.by_id))]
-    low = (
-        dims[dims["low_evidence"].astype(bool)]
-        .groupby(dims["organisation"].astype(str))["dimension"]
-        .agg(list)
-        .to_dict()
-    )
-    ch = (
-        changes[changes["dimension"].eq("overall")].set_index("organisation")
-        if len(changes)
-        else pd.DataFrame()
-    )
-    rows = []
-    for r in overall.to_dict("records"):
-        org = str(r["organisation"])
-        c = ch.loc[org] if org in ch.index else None
-        rows.append(
-            {
-                "organisation": org,
-                "name": r["name"],
-                "org_type": r["org_type"],
-                "peer_group": r["peer_group"],
-                "score": r["score"],
-                "level": r["level"],
-                "completeness": r["completeness"],
-                "low_evidence": bool(r["low_evidence"]),
-                "low_dimensions": low.get(org, []),
-                "unknown": int(r["unknown"]),
-                "unanswered": int(r["unanswered"]),
-                "answers": int(r["items"]) - int(r["unanswered"]),
-                "unconfirmed": int(r["unconfirmed"]),
-                "previous_period": c["previous_period"] if c is not None else "",
-                "items_compared": int(c["items_compared"]) if c is not None else 0,
-                "coverage": float(c["coverage"]) if c is not None else math.nan,
-                "change": float(c["change"]) if c is not None else math.nan,
-                "direction": str(c["direction"]) if c is not None else "",
-            }
-        )
-    out = pd.DataFrame(rows, columns=ORG_COLUMNS)
-    out["score"] = out["score"].astype(float)
-    out["change"] = out["change"].astype(float)
-    out["coverage"] = out["coverage"].astype(float)
-    out = out.sort_values(["score", "organisation"], ascending=[False, True], na_position="last")
-    return out.reset_index(drop=True)
 
 
 def build_overview(

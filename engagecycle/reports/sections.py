@@ -14,13 +14,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..benchmark import (
+from ..benchmark.report_data import ReportData
+from ..benchmark.rules import (
     CHANGE_MIN_ITEMS,
     CHANGE_MIN_SHARE,
     DROPPED_BELOW,
     REAL_CHANGE,
     UNCONFIRMED_WARN_SHARE,
-    ReportData,
     format_change,
     is_change,
 )

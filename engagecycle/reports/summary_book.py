@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..benchmark import (
+from ..benchmark.rules import (
     CHANGE_MIN_ITEMS,
     CHANGE_MIN_SHARE,
     NOT_ENOUGH,
