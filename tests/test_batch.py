@@ -21,10 +21,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from engagecycle import charts
 from engagecycle.benchmark.change import year_on_year
 from engagecycle.benchmark.peers import peer_table
 from engagecycle.benchmark.system import SUMMARY_COLUMNS
+from engagecycle.charts.style import LEVEL_COLOURS
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
@@ -345,7 +345,7 @@ def test_summary_xlsx_is_what_a_programme_team_opens(work, period_dir):
     assert cols[9:24] == [d.short for d in fw.dimensions]
     grid = {r[0].value: r for r in ws.iter_rows(min_row=head + 1)}
     assert set(grid) == set(CHOSEN)
-    colours = {k: v.lstrip("#").upper() for k, v in charts.LEVEL_COLOURS.items()}
+    colours = {k: v.lstrip("#").upper() for k, v in LEVEL_COLOURS.items()}
     checked = 0
     for code in CHOSEN:
         mine = table[table["organisation"] == code].set_index("dimension")

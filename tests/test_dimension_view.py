@@ -15,7 +15,7 @@ from helpers import mini_framework
 from engagecycle.assessment import Assessment, new_document
 from engagecycle.benchmark.change import year_on_year
 from engagecycle.benchmark.rules import NOT_ENOUGH
-from engagecycle.charts_system import item_distribution
+from engagecycle.charts.system import item_distribution
 from engagecycle.errors import EngageError
 from engagecycle.framework import DIMENSION_IDS
 from engagecycle.reports.data import Scored

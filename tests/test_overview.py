@@ -14,8 +14,8 @@ from helpers import mini_framework
 
 from engagecycle.assessment import Assessment, new_document
 from engagecycle.benchmark.change import year_on_year
-from engagecycle.benchmark.rules import NOT_ENOUGH, REAL_CHANGE
-from engagecycle.charts_system import format_change, heatmap, movers
+from engagecycle.benchmark.rules import NOT_ENOUGH, REAL_CHANGE, format_change
+from engagecycle.charts.system import heatmap, movers
 from engagecycle.errors import EngageError
 from engagecycle.reports.data import Scored
 from engagecycle.reports.export import external_references

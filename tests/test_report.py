@@ -334,7 +334,7 @@ def test_report_cli_bad_organisation_fails_fast():
 
 
 def test_badge_colours_match_chart_palette():
-    from engagecycle.charts import LEVEL_COLOURS, text_colour
+    from engagecycle.charts.style import LEVEL_COLOURS, text_colour
     from engagecycle.reports.export import TEMPLATES
 
     css = (TEMPLATES / "board" / "board.css").read_text().lower()

@@ -18,9 +18,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..assessment import Assessment, period_slug
-from ..benchmark.rules import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
+from ..benchmark.rules import (
+    CHANGE_MIN_ITEMS,
+    CHANGE_MIN_SHARE,
+    NOT_ENOUGH,
+    REAL_CHANGE,
+    format_change,
+    is_change,
+)
 from ..benchmark.system import GOOD_FROM, dimension_changes, good_practice, item_summary
-from ..charts_system import format_change, item_distribution, movers
+from ..charts.system import item_distribution, movers, org_label
 from ..errors import EngageError
 from ..framework import Dimension, Framework
 from ..levels import LEVELS, MAX_LEVEL, band, band_index
@@ -28,7 +35,7 @@ from ..scoring import LOW_EVIDENCE_BELOW
 from .data import Scored, read_bundle, resolve_period, score_folder
 from .links import linkify
 from .notebook import _Html
-from .overview import _chart_label, link_href, linked, period_rows
+from .overview import link_href, linked, period_rows
 from .sections import _join, esc, figure_html, num, plural
 
 QUOTES_PER_ITEM = 5
@@ -315,7 +322,7 @@ def movement_section(d: DimensionData, report_links: str = "") -> str:
     if notes:
         lead += f"<p class='muted'>Not compared ({'; '.join(notes)}).</p>"
     chart_df = comparable.assign(
-        label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
+        label=[org_label(r.organisation, r.name, 36) for r in comparable.itertuples()]
     )
     fig = movers(chart_df, title=f"{up} improved and {down} declined on {short}")
     rows = "".join(

@@ -21,7 +21,14 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..assessment import period_slug
-from ..benchmark.rules import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
+from ..benchmark.rules import (
+    CHANGE_MIN_ITEMS,
+    CHANGE_MIN_SHARE,
+    NOT_ENOUGH,
+    REAL_CHANGE,
+    format_change,
+    is_change,
+)
 from ..benchmark.system import (
     dimension_summary,
     handover_summary,
@@ -29,8 +36,8 @@ from ..benchmark.system import (
     system_batons,
     system_changes,
 )
-from ..charts_system import distribution, format_change, heatmap
-from ..charts_system import movers as movers_chart
+from ..charts.system import distribution, heatmap, org_label
+from ..charts.system import movers as movers_chart
 from ..errors import EngageError
 from ..framework import Framework
 from ..levels import LEVELS, MAX_LEVEL, band
@@ -447,7 +454,7 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
         )
         return "<section><h2>Most improved and most declined</h2>" + body + note + "</section>"
     chart_df = comparable.assign(
-        label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
+        label=[org_label(r.organisation, r.name, 36) for r in comparable.itertuples()]
     )
 
     def table(direction: str, empty: str) -> str:
@@ -498,11 +505,6 @@ def _coverage(r) -> str:
     """'40% comparable' style share of a row's applicable items answered in both years."""
     cov = getattr(r, "coverage", math.nan)
     return "none comparable" if cov != cov or not cov else f"{cov * 100:.0f}%"
-
-
-def _chart_label(code: str, name: str, width: int = 36) -> str:
-    text = f"{code} {name}" if name and name != code else str(code)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def handovers_section(ov: OverviewData, report_links: str = "") -> str:

@@ -103,7 +103,7 @@ def peer_words(percentile, n: int) -> str:
 
 def figure_html(fig, caption: str = "") -> str:
     """A chart as an embedded PNG with its alt text; the figure is closed afterwards."""
-    from ..charts import figure_title, figure_to_data_uri
+    from ..charts.style import figure_title, figure_to_data_uri
 
     title = figure_title(fig)
     uri = figure_to_data_uri(fig)
@@ -308,7 +308,7 @@ def _kpis(ov: dict, yoy: dict, d: ReportData) -> str:
 
 
 def wheel(d: ReportData, framework: Framework) -> str:
-    from ..charts import cycle_wheel
+    from ..charts.wheel import cycle_wheel
 
     fig = cycle_wheel(d.scores, framework)
     low = [r for r in d.peer.itertuples() if r.dimension in framework.by_id and r.low_evidence]
@@ -350,7 +350,7 @@ DASH_NOTES = {
 
 
 def dimension_table(d: ReportData, framework: Framework) -> str:
-    from ..charts import peer_spread
+    from ..charts.peers import peer_spread
 
     yoy = d.year_on_year.set_index("dimension") if len(d.year_on_year) else pd.DataFrame()
     since = esc(d.previous_period) if d.previous_period else "last year"
@@ -478,7 +478,7 @@ def _dim_row(
 
 
 def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) -> str:
-    from ..charts import trend
+    from ..charts.trend import trend
 
     yoy = d.year_on_year
     ov = _row(yoy, "overall")
@@ -576,7 +576,7 @@ STATE_WORDS = {
 
 
 def baton_section(d: ReportData, framework: Framework) -> str:
-    from ..charts import baton_diagram
+    from ..charts.baton import baton_diagram
 
     b = d.baton
     dropped = [r for r in b.itertuples() if r.state == "dropped"]

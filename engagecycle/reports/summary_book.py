@@ -70,7 +70,7 @@ class _Styles:
     def __init__(self):
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        from ..charts import LEVEL_COLOURS, text_colour
+        from ..charts.style import LEVEL_COLOURS, text_colour
 
         thin = Side(style="thin", color="D8DDE0")
         self.border = Border(bottom=thin)
