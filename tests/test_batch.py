@@ -29,8 +29,9 @@ from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
 from engagecycle.levels import band_index
-from engagecycle.reports import batch, cache, index, summary_book
+from engagecycle.reports import batch, cache, summary_book
 from engagecycle.reports.data import score_folder
+from engagecycle.reports.pages import index
 from engagecycle.reports.render import REPO, notebook_path
 from engagecycle.scoring import SCORE_COLUMNS
 from engagecycle.spreadsheet.safe import neutralise

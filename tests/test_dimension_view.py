@@ -15,25 +15,22 @@ from helpers import mini_framework
 from engagecycle.assessment import Assessment, new_document
 from engagecycle.benchmark.change import year_on_year
 from engagecycle.benchmark.rules import NOT_ENOUGH
+from engagecycle.benchmark.system import good_practice, item_summary
 from engagecycle.charts.system import item_distribution
 from engagecycle.errors import EngageError
 from engagecycle.framework import DIMENSION_IDS
 from engagecycle.reports.data import Scored
-from engagecycle.reports.dimension_view import (
+from engagecycle.reports.export import external_references
+from engagecycle.reports.pages.dimension import (
     DimensionPage,
-    build_dimension,
-    good_practice,
     good_practice_section,
     headline,
-    item_summary,
     movement_section,
     page_title,
     prepare_dimension,
-    resolve_dimension,
-    weakest_items,
 )
-from engagecycle.reports.export import external_references
 from engagecycle.reports.render import REPO, render_notebook
+from engagecycle.reports.tables import build_dimension, resolve_dimension, weakest_items
 from engagecycle.scoring import item_table, score_table
 
 FW = mini_framework()

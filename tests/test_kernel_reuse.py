@@ -44,7 +44,7 @@ os.chdir("/")
 PROBE = """
 import json, os, sys, random, warnings
 import numpy as np, pandas as pd, matplotlib
-import engagecycle.reports.notebook
+import engagecycle.reports.pages.report
 state = {
     "names": sorted(k for k in globals() if not k.startswith("_") and k not in
                     ("In", "Out", "get_ipython", "exit", "quit", "open", "json", "os", "sys",

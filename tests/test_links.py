@@ -12,7 +12,7 @@ import re
 import pytest
 
 from engagecycle.reports.export import external_references, write_html
-from engagecycle.reports.links import linkify
+from engagecycle.reports.pages.links import linkify
 
 REL = 'rel="noopener noreferrer" target="_blank"'
 
@@ -108,7 +108,8 @@ def test_a_page_with_addresses_in_evidence_is_written(tmp_path):
 def test_good_practice_quotes_show_addresses_as_links():
     from engagecycle.assessment import Assessment, new_document
     from engagecycle.framework import load_framework
-    from engagecycle.reports.dimension_view import build_dimension, good_practice_section
+    from engagecycle.reports.pages.dimension import good_practice_section
+    from engagecycle.reports.tables import build_dimension
     from engagecycle.scoring import item_table, score_table
 
     fw = load_framework()

@@ -19,19 +19,18 @@ from engagecycle.charts.system import heatmap, movers
 from engagecycle.errors import EngageError
 from engagecycle.reports.data import Scored
 from engagecycle.reports.export import external_references
-from engagecycle.reports.overview import (
+from engagecycle.reports.pages.links import link_href
+from engagecycle.reports.pages.overview import (
     Overview,
-    build_overview,
     completeness_section,
     handovers_section,
     headline,
-    link_href,
     movers_section,
     organisations_section,
     prepare_overview,
 )
-from engagecycle.reports.overview import movers as top_movers
 from engagecycle.reports.render import REPO, render_notebook
+from engagecycle.reports.tables import build_overview, top_movers
 from engagecycle.scoring import item_table, score_table
 
 FW = mini_framework()

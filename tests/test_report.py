@@ -18,7 +18,7 @@ from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.reports import export
 from engagecycle.reports.export import external_references
-from engagecycle.reports.notebook import prepare
+from engagecycle.reports.pages.report import prepare
 from engagecycle.reports.render import REPO, render_report
 from engagecycle.store import Store
 

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 
 from ..framework import Framework
 from ..levels import LEVELS
-from ..words import join_words, plural
+from ..words import dimension_short, join_words, plural
 from .rows import box_and_median, dimension_rows_frame
 from .style import (
     BOX_EDGE,
@@ -26,7 +26,6 @@ from .style import (
     num,
     one_per_dimension,
     require_columns,
-    short_name,
     with_alt_text,
 )
 
@@ -56,7 +55,7 @@ def peer_spread(peer: pd.DataFrame, framework: Framework) -> Figure:
     """
     require_columns(peer, PEER_COLUMNS, "peer_spread")
     rows = one_per_dimension(peer, framework, "peer_spread")
-    names = {d.id: short_name(framework, d.id) for d in framework.dimensions}
+    names = {d.id: dimension_short(framework, d.id) for d in framework.dimensions}
     level_names = framework.levels or LEVELS
     groups = [("Hub elements", framework.hub), ("The five stages", framework.stages)]
 

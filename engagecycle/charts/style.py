@@ -35,7 +35,6 @@ from matplotlib.patches import Patch
 
 from ..framework import Framework
 from ..levels import LEVELS, MAX_LEVEL, band_index
-from ..words import cap
 
 # --- palette --------------------------------------------------------------------------------
 
@@ -338,13 +337,6 @@ def polar(r: float, deg: float) -> tuple[float, float]:
     """A point at radius `r` and `deg` degrees anticlockwise from three o'clock."""
     t = math.radians(deg)
     return r * math.cos(t), r * math.sin(t)
-
-
-def short_name(framework: Framework, dim: str) -> str:
-    """A dimension's short label, capitalised ('Staff support'); aggregates by their name."""
-    if dim in framework.by_id:
-        return cap(framework.by_id[dim].short)
-    return {"overall": "Overall", "hub": "Hub", "cycle": "Cycle"}.get(dim, dim)
 
 
 def mean_present(values: Iterable[float | None]) -> float | None:

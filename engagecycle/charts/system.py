@@ -21,7 +21,7 @@ from matplotlib.patches import Patch, Rectangle
 from ..benchmark.rules import REAL_CHANGE, format_change
 from ..framework import Framework
 from ..levels import LEVELS, MAX_LEVEL
-from ..words import plural
+from ..words import dimension_short, plural
 from .rows import box_and_median, dimension_rows_frame
 from .style import (
     BASE_PT,
@@ -47,7 +47,6 @@ from .style import (
     num,
     require_columns,
     score_colour,
-    short_name,
     text_colour,
     tick_fonts,
     with_alt_text,
@@ -190,7 +189,7 @@ def heatmap(
             ax.text(
                 cx,
                 -0.75,
-                short_name(framework, d),
+                dimension_short(framework, d),
                 rotation=90,
                 ha="center",
                 va="bottom",
@@ -228,7 +227,7 @@ def heatmap(
             if medians:
                 lo = min(medians, key=lambda k: (round(medians[k], 1), list(xpos).index(k)))
                 title = (
-                    f"{short_name(framework, lo)} has the lowest median score "
+                    f"{dimension_short(framework, lo)} has the lowest median score "
                     f"({medians[lo]:.1f}) across {plural(n, 'organisation')}"
                 )
             else:
@@ -260,8 +259,8 @@ def heatmap(
         lo = min(medians, key=medians.get)
         hi = max(medians, key=medians.get)
         alt.append(
-            f"Lowest median: {short_name(framework, lo)} ({medians[lo]:.1f}); highest: "
-            f"{short_name(framework, hi)} ({medians[hi]:.1f})."
+            f"Lowest median: {dimension_short(framework, lo)} ({medians[lo]:.1f}); highest: "
+            f"{dimension_short(framework, hi)} ({medians[hi]:.1f})."
         )
     if low_cells:
         alt.append(
@@ -333,7 +332,7 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
         dimension_rows_frame(
             ax,
             ypos,
-            [short_name(framework, d) for d in ypos],
+            [dimension_short(framework, d) for d in ypos],
             headings,
             y_max=y_max,
             level_names=level_names,
@@ -415,7 +414,7 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
             if dims_only:
                 order = list(ypos)
                 lo = min(dims_only, key=lambda k: (round(dims_only[k][0], 1), order.index(k)))
-                title = f"{short_name(framework, lo)} has the lowest median score across the system"
+                title = f"{dimension_short(framework, lo)} has the lowest median score across the system"
             else:
                 title = "No organisation has a score yet"
         add_title(
@@ -459,8 +458,8 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
         lo = min(dims_only, key=lambda k: dims_only[k][0])
         hi = max(dims_only, key=lambda k: dims_only[k][0])
         alt.append(
-            f"Medians range from {dims_only[lo][0]:.1f} ({short_name(framework, lo)}) to "
-            f"{dims_only[hi][0]:.1f} ({short_name(framework, hi)})."
+            f"Medians range from {dims_only[lo][0]:.1f} ({dimension_short(framework, lo)}) to "
+            f"{dims_only[hi][0]:.1f} ({dimension_short(framework, hi)})."
         )
     if "overall" in stats:
         alt.append(

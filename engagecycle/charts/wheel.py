@@ -11,7 +11,7 @@ from matplotlib.patches import Circle, Polygon, Wedge
 
 from ..framework import STAGE_IDS, Framework
 from ..levels import LEVELS, band, band_index
-from ..words import join_words, plural
+from ..words import dimension_short, join_words, plural
 from .style import (
     BASE_PT,
     DARK_GREY,
@@ -33,7 +33,6 @@ from .style import (
     polar,
     require_columns,
     score_colour,
-    short_name,
     text_colour,
     with_alt_text,
 )
@@ -88,7 +87,7 @@ def cycle_wheel(dims: pd.DataFrame, framework: Framework, title: str | None = No
     hub, stages = framework.hub, framework.stages
     stage_by_id = {d.id: d for d in stages}
     stage_order = [stage_by_id[s] for s in STAGE_IDS if s in stage_by_id]
-    names = {d.id: short_name(framework, d.id) for d in framework.dimensions}
+    names = {d.id: dimension_short(framework, d.id) for d in framework.dimensions}
     level_names = framework.levels or LEVELS
 
     with chart_style():

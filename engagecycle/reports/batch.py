@@ -650,9 +650,9 @@ def _warm_up(tasks: list[Task]) -> str:
     """Pre-import what the notebooks in this batch will import, once per kernel."""
     code = WARM_UP
     if any(t.kind == "overview" for t in tasks):
-        code += "import engagecycle.reports.overview\n"
+        code += "import engagecycle.reports.pages.overview\n"
     if any(t.kind == "dimension" for t in tasks):
-        code += "import engagecycle.reports.dimension_view\n"
+        code += "import engagecycle.reports.pages.dimension\n"
     return code
 
 
@@ -670,7 +670,7 @@ def run_batch(
 
 def _run_batch(options: BatchOptions, bundle: Path, progress_stream, bar, log) -> BatchResult:
     from ..files import write_public_text
-    from .index import failure_html, index_html, problem_lines
+    from .pages.index import failure_html, index_html, problem_lines
 
     started = time.perf_counter()
     log = log or (lambda text: print(text, file=progress_stream or sys.stderr, flush=True))

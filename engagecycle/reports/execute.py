@@ -35,9 +35,7 @@ from jupyter_core.utils import run_sync
 
 from ..errors import EngageError
 
-WARM_UP = (
-    "import pandas, matplotlib, numpy\nmatplotlib.use('agg')\nimport engagecycle.reports.notebook\n"
-)
+WARM_UP = "import pandas, matplotlib, numpy\nmatplotlib.use('agg')\nimport engagecycle.reports.pages.report\n"
 # Run in the kernel before every report (see reset_kernel_state). It is one expression, so it
 # defines no name of its own in the user namespace.
 RESET = "__import__('engagecycle.reports.execute', fromlist=['_']).reset_kernel_state()\n"
