@@ -29,10 +29,11 @@ from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
 from engagecycle.levels import band_index
-from engagecycle.reports import batch, cache, summary_book
+from engagecycle.reports import cache, summary_book
 from engagecycle.reports.data import score_folder
 from engagecycle.reports.pages import index
-from engagecycle.reports.render import REPO, notebook_path
+from engagecycle.reports.run import batch, plan, pool, staging
+from engagecycle.reports.run.notebooks import REPO, notebook_path
 from engagecycle.scoring import SCORE_COLUMNS
 from engagecycle.spreadsheet.safe import neutralise
 from engagecycle.store import Store
@@ -114,7 +115,7 @@ def first_run(work) -> subprocess.CompletedProcess:
         "--dimensions",
         "monitor",
         cwd=work,
-        env={batch.BREAK_ENV: BROKEN, "TMPDIR": str(work / "tmp")},
+        env={pool.BREAK_ENV: BROKEN, "TMPDIR": str(work / "tmp")},
     )
 
 
@@ -195,19 +196,19 @@ def test_nothing_private_or_pickled_is_left_under_the_output_folder(work, first_
 @pytest.mark.notebook
 def test_working_files_are_removed_when_a_batch_fails(work, tmp_path, monkeypatch):
     seen = []
-    real_write = batch._score
+    real_write = batch.score_and_bundle
 
     def score_then_fail(plan, bundle):
         real_write(plan, bundle)
         seen.append((bundle, bundle.parent.stat().st_mode & 0o777, bundle.read_bytes()[:1]))
         raise RuntimeError("stopped on purpose")
 
-    monkeypatch.setattr(batch, "_score", score_then_fail)
+    monkeypatch.setattr(batch, "score_and_bundle", score_then_fail)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     legacy = tmp_path / "out" / ".cache" / "assessments-0123456789ab.pkl"
     legacy.parent.mkdir(parents=True)
     legacy.write_bytes(b"\x80\x05 an old pickled cache")
-    options = batch.BatchOptions(
+    options = plan.BatchOptions(
         assessments=work / "assessments",
         out=tmp_path / "out",
         workers=1,
@@ -441,17 +442,17 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     theirs.mkdir()
     (theirs / "notes.txt").write_text("mine")
     with pytest.raises(EngageError, match="not written by engagecycle batch"):
-        batch._check_replaceable(theirs)
+        staging.check_replaceable(theirs)
 
 
 def test_swap_replaces_the_whole_folder(tmp_path):
     final = tmp_path / "2024-25"
     final.mkdir()
     (final / "old.html").write_text("old")
-    staging = tmp_path / ".2024-25.staging-1-x"
-    staging.mkdir()
-    (staging / "new.html").write_text("new")
-    batch.swap_in(staging, final)
+    aside = tmp_path / ".2024-25.staging-1-x"
+    aside.mkdir()
+    (aside / "new.html").write_text("new")
+    staging.swap_in(aside, final)
     assert [p.name for p in final.iterdir()] == ["new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-25"]
 
@@ -464,27 +465,27 @@ def test_leftover_staging_of_a_dead_run_is_removed(tmp_path):
     left.mkdir()
     live = tmp_path / f".2024-25.staging-{os.getpid()}-abc"
     live.mkdir()
-    batch.clean_leftovers(tmp_path, "2024-25")
+    staging.clean_leftovers(tmp_path, "2024-25")
     assert not left.exists() and live.exists()
 
 
 def test_dimension_and_date_options():
     fw = load_framework()
-    assert batch.parse_dimensions(None, fw) == []
-    assert batch.parse_dimensions("all", fw) == [d.id for d in fw.dimensions]
-    assert batch.parse_dimensions("monitor, vision", fw) == ["vision", "monitor"]
+    assert plan.parse_dimensions(None, fw) == []
+    assert plan.parse_dimensions("all", fw) == [d.id for d in fw.dimensions]
+    assert plan.parse_dimensions("monitor, vision", fw) == ["vision", "monitor"]
     with pytest.raises(EngageError, match="allowed: all, vision"):
-        batch.parse_dimensions("visoin", fw)
-    assert batch.check_as_of("2025-03-31") == "2025-03-31"
+        plan.parse_dimensions("visoin", fw)
+    assert plan.check_as_of("2025-03-31") == "2025-03-31"
     with pytest.raises(EngageError):
-        batch.check_as_of("2025-02-30")
+        plan.check_as_of("2025-02-30")
 
 
 def test_progress_lines_when_not_a_terminal():
     out = io.StringIO()
-    progress = batch.Progress(2, out)
-    progress(batch.Outcome("X01", "report", "t", "ok", seconds=0.61))
-    progress(batch.Outcome("X02", "report", "t", "failed", seconds=1.04, error="E"))
+    progress = pool.Progress(2, out)
+    progress(pool.Outcome("X01", "report", "t", "ok", seconds=0.61))
+    progress(pool.Outcome("X02", "report", "t", "failed", seconds=1.04, error="E"))
     assert out.getvalue().splitlines() == ["[1/2] X01 ok 0.6 s", "[2/2] X02 FAILED 1.0 s"]
 
 

@@ -20,7 +20,6 @@ from engagecycle.charts.system import item_distribution
 from engagecycle.errors import EngageError
 from engagecycle.framework import DIMENSION_IDS
 from engagecycle.reports.data import Scored
-from engagecycle.reports.export import external_references
 from engagecycle.reports.pages.dimension import (
     DimensionPage,
     good_practice_section,
@@ -29,7 +28,9 @@ from engagecycle.reports.pages.dimension import (
     page_title,
     prepare_dimension,
 )
-from engagecycle.reports.render import REPO, render_notebook
+from engagecycle.reports.run.export import external_references
+from engagecycle.reports.run.notebooks import REPO
+from engagecycle.reports.run.render import render_notebook
 from engagecycle.reports.tables import build_dimension, resolve_dimension, weakest_items
 from engagecycle.scoring import item_table, score_table
 

@@ -15,9 +15,10 @@ import nbformat
 import pytest
 
 from engagecycle.reports.data import score_folder, write_bundle
-from engagecycle.reports.execute import NotebookFailure, NotebookRunner
-from engagecycle.reports.export import notebook_to_html
-from engagecycle.reports.render import REPO, notebook_path, page_meta, report_parameters
+from engagecycle.reports.run.execute import NotebookFailure, NotebookRunner
+from engagecycle.reports.run.export import notebook_to_html
+from engagecycle.reports.run.notebooks import REPO, notebook_path, report_parameters
+from engagecycle.reports.run.render import page_meta
 
 pytestmark = pytest.mark.notebook
 

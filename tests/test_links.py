@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from engagecycle.reports.export import external_references, write_html
 from engagecycle.reports.pages.links import linkify
+from engagecycle.reports.run.export import external_references, write_html
 
 REL = 'rel="noopener noreferrer" target="_blank"'
 
@@ -129,7 +129,8 @@ def test_a_report_whose_evidence_holds_addresses_is_produced(tmp_path):
     """The batch's failure, end to end: the real report notebook and export."""
     import shutil
 
-    from engagecycle.reports.render import REPO, render_report
+    from engagecycle.reports.run.notebooks import REPO
+    from engagecycle.reports.run.render import render_report
     from engagecycle.store import Store, read_file
 
     folder = tmp_path / "assessments"

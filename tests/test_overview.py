@@ -18,7 +18,6 @@ from engagecycle.benchmark.rules import NOT_ENOUGH, REAL_CHANGE, format_change
 from engagecycle.charts.system import heatmap, movers
 from engagecycle.errors import EngageError
 from engagecycle.reports.data import Scored
-from engagecycle.reports.export import external_references
 from engagecycle.reports.pages.links import link_href
 from engagecycle.reports.pages.overview import (
     Overview,
@@ -29,7 +28,9 @@ from engagecycle.reports.pages.overview import (
     organisations_section,
     prepare_overview,
 )
-from engagecycle.reports.render import REPO, render_notebook
+from engagecycle.reports.run.export import external_references
+from engagecycle.reports.run.notebooks import REPO
+from engagecycle.reports.run.render import render_notebook
 from engagecycle.reports.tables import build_overview, top_movers
 from engagecycle.scoring import item_table, score_table
 
