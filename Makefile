@@ -21,10 +21,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/engagecycle batch --period latest --dimensions all
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
+# What `make test` checks before it runs a test (and .pre-commit-config.yaml runs the same).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

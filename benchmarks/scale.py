@@ -8,8 +8,8 @@ realistic in size and shape) into a temporary folder and times
   (`reports.cache.load_folder`) cold, which builds the cache, and warm;
 - scoring: `scoring.item_table` + `scoring.score_table` over everything;
 - benchmarking every organisation of the latest period, as the batch does: peer figures
-  (`summary.peer_columns`, the all-at-once equivalent of `benchmark.peer_table`) and
-  like-for-like change (`summary.change_columns`); then all three periods for reference, and
+  (`benchmark.peers.peer_figures`, every organisation at once) and
+  like-for-like change (`benchmark.change.change_table`); then all three periods for reference, and
   `benchmark.peer_table` one organisation at a time on a sample, extrapolated, to show why
   the batch does not use it for this.
 
@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch import machine, synthetic_texts  # noqa: E402  (benchmarks/ is not a package)
+from batch import machine, synthetic_texts  # benchmarks/ is not a package
 
-from engagecycle.assessment import period_slug  # noqa: E402
+from engagecycle.assessment import period_slug
 
 PERIODS = ("2022/23", "2023/24", "2024/25")
 
@@ -68,10 +68,10 @@ def timed(fn, *args, **kwargs):
 
 
 def measure(folder: Path, cache_file: Path) -> dict[str, float]:
-    from engagecycle.benchmark import peer_table
+    from engagecycle.benchmark.change import change_table
+    from engagecycle.benchmark.peers import peer_figures, peer_table
     from engagecycle.framework import load_framework
     from engagecycle.reports.cache import load_folder
-    from engagecycle.reports.summary import change_columns, peer_columns
     from engagecycle.scoring import item_table, score_table
     from engagecycle.store import Store
 
@@ -87,8 +87,8 @@ def measure(folder: Path, cache_file: Path) -> dict[str, float]:
     t["score: item_table"] = time.perf_counter() - start
     scores, t["score: score_table"] = timed(score_table, loaded.assessments, framework, items=items)
     latest = PERIODS[-1]
-    _, t["benchmark: peer figures, latest period"] = timed(peer_columns, scores, latest)
-    _, t["benchmark: change, latest period"] = timed(change_columns, items, latest, framework)
+    _, t["benchmark: peer figures, latest period"] = timed(peer_figures, scores, latest)
+    _, t["benchmark: change, latest period"] = timed(change_table, items, latest, framework)
     t["TOTAL score + benchmark (target < 2 s)"] = (
         t["score: item_table"]
         + t["score: score_table"]
@@ -97,8 +97,8 @@ def measure(folder: Path, cache_file: Path) -> dict[str, float]:
     )
     start = time.perf_counter()
     for period in PERIODS:
-        peer_columns(scores, period)
-        change_columns(items, period, framework)
+        peer_figures(scores, period)
+        change_table(items, period, framework)
     t["(benchmark every period, all three)"] = time.perf_counter() - start
 
     codes = scores[scores["period"] == latest]["organisation"].unique()

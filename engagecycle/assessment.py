@@ -533,7 +533,7 @@ def _line(mapping: Any, key: Any) -> int | None:
     except (KeyError, TypeError, AttributeError):
         try:
             return lc.item(key)[0] + 1
-        except Exception:  # noqa: BLE001 - line numbers are a courtesy
+        except Exception:  # line numbers are a courtesy
             return None
 
 

@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence for users
+    except Exception as exc:  # last line of defence for users
         if debug:
             raise
         print(

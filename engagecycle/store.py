@@ -174,7 +174,7 @@ def _with_lines(problems: list[Problem], text: str, framework: Framework, shown:
         return problems
     try:
         again = validate_document(load_roundtrip(text), framework, shown)
-    except Exception:  # noqa: BLE001 - line numbers are a courtesy, never a second failure
+    except Exception:  # line numbers are a courtesy, never a second failure
         return problems
     same = [(p.where, p.message) for p in again] == [(p.where, p.message) for p in problems]
     return again if same else problems

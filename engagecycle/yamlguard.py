@@ -40,7 +40,7 @@ from ruamel.yaml.util import create_timestamp, timestamp_regexp
 
 from .errors import Problem
 from .limits import MAX_DEPTH, MAX_NODES, MAX_NUMBER_CHARS, MAX_TEXT_CHARS, text_problem
-from .yamlio import YamlSyntaxError, _wrap
+from .yamlio import YamlSyntaxError, syntax_error
 
 STANDARD = "tag:yaml.org,2002:"
 _NUMBER_START = frozenset("0123456789+-.")
@@ -158,7 +158,7 @@ def check_events(text: str, file: str, loader: YAML | None = None) -> list[Probl
             elif cls is StreamEndEvent:
                 return []
     except YAMLError as exc:
-        err: YamlSyntaxError = _wrap(exc)
+        err: YamlSyntaxError = syntax_error(exc)
         return [Problem(file, "", f"not valid YAML: {err}", line=err.line, has_value=False)]
     finally:
         parser.dispose()

@@ -56,7 +56,8 @@ def _safe() -> YAML:
     return y
 
 
-def _wrap(exc: YAMLError) -> YamlSyntaxError:
+def syntax_error(exc: YAMLError) -> YamlSyntaxError:
+    """A parser error as our YamlSyntaxError: the message a person can act on, and its line."""
     line = None
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
@@ -72,7 +73,7 @@ def load_roundtrip(text: str) -> Any:
     try:
         return _rt().load(text)
     except YAMLError as exc:
-        raise _wrap(exc) from None
+        raise syntax_error(exc) from None
 
 
 def load_plain(text: str) -> Any:
@@ -80,7 +81,7 @@ def load_plain(text: str) -> Any:
     try:
         return _safe().load(text)
     except YAMLError as exc:
-        raise _wrap(exc) from None
+        raise syntax_error(exc) from None
 
 
 def dump(data: Any) -> str:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engagecycle.framework import Framework, load_framework, packaged_versions  # noqa: E402
+from engagecycle.framework import Framework, load_framework, packaged_versions
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")

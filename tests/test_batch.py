@@ -1,5 +1,6 @@
-"""`engagecycle batch`: isolation of failures, the summary, the index, re-runs, and the
-all-at-once benchmarking the summary relies on (checked against the one-at-a-time versions)."""
+"""`engagecycle batch`: isolation of failures, the summary, the index, re-runs and the load
+cache. (The all-organisations benchmarking the summary relies on is tested in
+test_benchmark.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import csv
 import io
 import json
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -21,18 +21,20 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from engagecycle import charts
-from engagecycle.assessment import Assessment
-from engagecycle.benchmark import peer_table, year_on_year
+from engagecycle.benchmark.change import year_on_year
+from engagecycle.benchmark.peers import peer_table
+from engagecycle.benchmark.system import SUMMARY_COLUMNS
+from engagecycle.charts.style import LEVEL_COLOURS
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
 from engagecycle.levels import band_index
-from engagecycle.reports import batch, cache, index, summary_book
+from engagecycle.reports import cache, summary_book
 from engagecycle.reports.data import score_folder
-from engagecycle.reports.render import REPO, notebook_path
-from engagecycle.reports.summary import SUMMARY_COLUMNS, change_columns, peer_columns
-from engagecycle.scoring import SCORE_COLUMNS, item_table, score_table
+from engagecycle.reports.pages import index
+from engagecycle.reports.run import batch, plan, pool, staging
+from engagecycle.reports.run.notebooks import REPO, notebook_path
+from engagecycle.scoring import SCORE_COLUMNS
 from engagecycle.spreadsheet.safe import neutralise
 from engagecycle.store import Store
 
@@ -113,7 +115,7 @@ def first_run(work) -> subprocess.CompletedProcess:
         "--dimensions",
         "monitor",
         cwd=work,
-        env={batch.BREAK_ENV: BROKEN, "TMPDIR": str(work / "tmp")},
+        env={pool.BREAK_ENV: BROKEN, "TMPDIR": str(work / "tmp")},
     )
 
 
@@ -194,19 +196,19 @@ def test_nothing_private_or_pickled_is_left_under_the_output_folder(work, first_
 @pytest.mark.notebook
 def test_working_files_are_removed_when_a_batch_fails(work, tmp_path, monkeypatch):
     seen = []
-    real_write = batch._score
+    real_write = batch.score_and_bundle
 
     def score_then_fail(plan, bundle):
         real_write(plan, bundle)
         seen.append((bundle, bundle.parent.stat().st_mode & 0o777, bundle.read_bytes()[:1]))
         raise RuntimeError("stopped on purpose")
 
-    monkeypatch.setattr(batch, "_score", score_then_fail)
+    monkeypatch.setattr(batch, "score_and_bundle", score_then_fail)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     legacy = tmp_path / "out" / ".cache" / "assessments-0123456789ab.pkl"
     legacy.parent.mkdir(parents=True)
     legacy.write_bytes(b"\x80\x05 an old pickled cache")
-    options = batch.BatchOptions(
+    options = plan.BatchOptions(
         assessments=work / "assessments",
         out=tmp_path / "out",
         workers=1,
@@ -345,7 +347,7 @@ def test_summary_xlsx_is_what_a_programme_team_opens(work, period_dir):
     assert cols[9:24] == [d.short for d in fw.dimensions]
     grid = {r[0].value: r for r in ws.iter_rows(min_row=head + 1)}
     assert set(grid) == set(CHOSEN)
-    colours = {k: v.lstrip("#").upper() for k, v in charts.LEVEL_COLOURS.items()}
+    colours = {k: v.lstrip("#").upper() for k, v in LEVEL_COLOURS.items()}
     checked = 0
     for code in CHOSEN:
         mine = table[table["organisation"] == code].set_index("dimension")
@@ -440,17 +442,17 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     theirs.mkdir()
     (theirs / "notes.txt").write_text("mine")
     with pytest.raises(EngageError, match="not written by engagecycle batch"):
-        batch._check_replaceable(theirs)
+        staging.check_replaceable(theirs)
 
 
 def test_swap_replaces_the_whole_folder(tmp_path):
     final = tmp_path / "2024-25"
     final.mkdir()
     (final / "old.html").write_text("old")
-    staging = tmp_path / ".2024-25.staging-1-x"
-    staging.mkdir()
-    (staging / "new.html").write_text("new")
-    batch.swap_in(staging, final)
+    aside = tmp_path / ".2024-25.staging-1-x"
+    aside.mkdir()
+    (aside / "new.html").write_text("new")
+    staging.swap_in(aside, final)
     assert [p.name for p in final.iterdir()] == ["new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-25"]
 
@@ -463,27 +465,27 @@ def test_leftover_staging_of_a_dead_run_is_removed(tmp_path):
     left.mkdir()
     live = tmp_path / f".2024-25.staging-{os.getpid()}-abc"
     live.mkdir()
-    batch.clean_leftovers(tmp_path, "2024-25")
+    staging.clean_leftovers(tmp_path, "2024-25")
     assert not left.exists() and live.exists()
 
 
 def test_dimension_and_date_options():
     fw = load_framework()
-    assert batch.parse_dimensions(None, fw) == []
-    assert batch.parse_dimensions("all", fw) == [d.id for d in fw.dimensions]
-    assert batch.parse_dimensions("monitor, vision", fw) == ["vision", "monitor"]
+    assert plan.parse_dimensions(None, fw) == []
+    assert plan.parse_dimensions("all", fw) == [d.id for d in fw.dimensions]
+    assert plan.parse_dimensions("monitor, vision", fw) == ["vision", "monitor"]
     with pytest.raises(EngageError, match="allowed: all, vision"):
-        batch.parse_dimensions("visoin", fw)
-    assert batch.check_as_of("2025-03-31") == "2025-03-31"
+        plan.parse_dimensions("visoin", fw)
+    assert plan.check_as_of("2025-03-31") == "2025-03-31"
     with pytest.raises(EngageError):
-        batch.check_as_of("2025-02-30")
+        plan.check_as_of("2025-02-30")
 
 
 def test_progress_lines_when_not_a_terminal():
     out = io.StringIO()
-    progress = batch.Progress(2, out)
-    progress(batch.Outcome("X01", "report", "t", "ok", seconds=0.61))
-    progress(batch.Outcome("X02", "report", "t", "failed", seconds=1.04, error="E"))
+    progress = pool.Progress(2, out)
+    progress(pool.Outcome("X01", "report", "t", "ok", seconds=0.61))
+    progress(pool.Outcome("X02", "report", "t", "failed", seconds=1.04, error="E"))
     assert out.getvalue().splitlines() == ["[1/2] X01 ok 0.6 s", "[2/2] X02 FAILED 1.0 s"]
 
 
@@ -545,91 +547,6 @@ def test_index_escapes_everything_and_counts():
     assert "6 in all" in counted
     failure = index.failure_html(manifest["pages"][1], "2024/25")
     assert "<img" not in failure and "cell 3" in failure
-
-
-# ---------------------------------------------------------------- all at once == one at a time
-
-
-def _random_scores(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, object]:
-    """A random table with ties, missing scores, small groups and gaps in history."""
-    rng = random.Random(seed)
-    fw = load_framework()
-    docs = []
-    for n in range(rng.randint(3, 14)):
-        group = rng.choice(["A", "B", "C", ""])
-        for period in ("2022/23", "2023/24", "2024/25"):
-            if rng.random() < 0.2:
-                continue
-            responses = {}
-            # some assessments are sparse or mostly copied, so coverage falls either side of
-            # the like-for-like minimum
-            skip = rng.choice([0.15, 0.15, 0.5, 0.7])
-            copied = rng.choice([0.0, 0.1, 0.6])
-            for item in fw.items:
-                roll = rng.random()
-                if roll < skip:
-                    continue
-                level = (
-                    rng.choice([0, 1, 2, 2, 3, 4])
-                    if roll > skip + 0.15
-                    else rng.choice(["n/a", "unknown"])
-                )
-                responses[item] = {"level": level}
-                if rng.random() < copied:
-                    responses[item]["carried_over"] = True
-            docs.append(
-                Assessment(
-                    {
-                        "schema": 1,
-                        "framework": {"id": fw.id, "version": fw.version},
-                        "organisation": {
-                            "code": f"R{n:02d}",
-                            "name": f"Org {n}",
-                            "type": "ICB",
-                            "peer_group": group,
-                        },
-                        "period": period,
-                        "responses": responses,
-                    }
-                )
-            )
-    items = item_table(docs, fw)
-    return score_table(docs, fw, items=items), items, fw
-
-
-@pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("group", ["", "own", "A"])
-def test_peer_columns_equal_peer_table(seed, group):
-    scores, _, _ = _random_scores(seed)
-    min_peers = [1, 2, 5][seed % 3]
-    for period in sorted(scores["period"].unique()):
-        cols = peer_columns(scores, period, peer_group=group, min_peers=min_peers)
-        rows = scores.loc[cols.index]
-        for code in rows["organisation"].unique():
-            own_group = rows.loc[rows["organisation"] == code, "peer_group"].iloc[0]
-            pool = {"": None, "own": own_group or None}.get(group, group)
-            ref = peer_table(scores, code, period, peer_group=pool, min_peers=min_peers)
-            mine = cols[rows["organisation"] == code].reset_index(drop=True)
-            assert list(mine["peer_n"]) == list(ref["peer_n"])
-            assert list(mine["peer_band"]) == list(ref["band"])
-            for c in ["peer_min", "peer_q1", "peer_median", "peer_q3", "peer_max", "percentile"]:
-                np.testing.assert_array_equal(mine[c].to_numpy(float), ref[c].to_numpy(float))
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_change_columns_equal_year_on_year(seed):
-    _, items, fw = _random_scores(100 + seed)
-    for period in sorted(items["period"].unique()):
-        cols = change_columns(items, period, fw)
-        for code in cols["organisation"].unique():
-            ref = year_on_year(items, code, period, fw)
-            mine = cols[cols["organisation"] == code].reset_index(drop=True)
-            assert list(mine["dimension"]) == list(ref["dimension"])
-            assert list(mine["direction"]) == list(ref["direction"])
-            assert list(mine["previous_period"]) == list(ref["previous_period"])
-            assert list(mine["items_compared"]) == list(ref["items_compared"])
-            for c in ["coverage", "score_then", "score_now", "change"]:
-                np.testing.assert_allclose(mine[c], ref[c], rtol=0, atol=1e-12)
 
 
 # ---------------------------------------------------------------- the load cache

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from engagecycle.reports.render import REPO
+from engagecycle.reports.run.notebooks import REPO
 
 pytestmark = [
     pytest.mark.notebook,
@@ -170,13 +170,13 @@ def test_a_killed_worker_takes_its_kernel_with_it(work):
 
 
 def test_a_day_old_staging_folder_is_removed_even_if_its_number_is_in_use(tmp_path):
-    from engagecycle.reports import batch
+    from engagecycle.reports.run import staging
 
     reused = tmp_path / f".2024-25.staging-{os.getpid()}-old"  # this pid is alive: reused
     reused.mkdir()
-    day_ago = time.time() - batch.STALE_STAGING_AFTER - 60
+    day_ago = time.time() - staging.STALE_STAGING_AFTER - 60
     os.utime(reused, (day_ago, day_ago))
     running = tmp_path / f".2024-25.staging-{os.getpid()}-new"
     running.mkdir()
-    batch.clean_leftovers(tmp_path, "2024-25")
+    staging.clean_leftovers(tmp_path, "2024-25")
     assert not reused.exists() and running.exists()

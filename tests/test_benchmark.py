@@ -1,4 +1,5 @@
-"""Benchmarking and year on year (design §5) on small hand-computed fixtures.
+"""Benchmarking and year on year (design §5) on small hand-computed fixtures, and on random
+tables against plain one-organisation-at-a-time references (at the end).
 
 Every expected number in this file was worked out by hand from the fixture in the same test,
 using the mini framework (3 items per dimension unless stated, item 1 of each stage is its
@@ -16,10 +17,35 @@ import pandas as pd
 import pytest
 from scipy.stats import percentileofscore
 
-from engagecycle import benchmark as bm
 from engagecycle.assessment import Assessment, new_document
+from engagecycle.benchmark.change import YOY_COLUMNS, change_table, year_on_year
+from engagecycle.benchmark.findings import (
+    BATON_COLUMNS,
+    DISCUSS_COLUMNS,
+    PICK_COLUMNS,
+    PLAN_COLUMNS,
+    PROGRESS_COLUMNS,
+    action_plan,
+    action_progress,
+    baton,
+    discussion_items,
+    evidence_gaps,
+    evidence_highlights,
+    priorities,
+    strengths,
+)
+from engagecycle.benchmark.peers import (
+    PEER_COLUMNS,
+    PEER_STATS,
+    peer_basis,
+    peer_figures,
+    peer_table,
+    percentile_rank,
+)
+from engagecycle.benchmark.report_data import build_report_data
+from engagecycle.benchmark.rules import NOT_ENOUGH, quartile_band
 from engagecycle.errors import EngageError
-from engagecycle.framework import DIMENSION_IDS
+from engagecycle.framework import DIMENSION_IDS, load_framework
 from engagecycle.scoring import item_table, score_table
 from tests.helpers import mini_framework
 
@@ -80,20 +106,20 @@ def row(df: pd.DataFrame, dimension: str) -> pd.Series:
 
 def test_percentile_rank_by_hand_with_ties():
     # peers 1, 2, 2, 3 and own 2: one strictly below, three at or below -> (1 + 3) / 2 / 4
-    assert bm.percentile_rank([1, 2, 2, 3], 2) == pytest.approx(50.0)
+    assert percentile_rank([1, 2, 2, 3], 2) == pytest.approx(50.0)
     # own above everyone: (4 + 4) / 2 / 4 = 100; below everyone: 0
-    assert bm.percentile_rank([1, 2, 2, 3], 3.5) == pytest.approx(100.0)
-    assert bm.percentile_rank([1, 2, 2, 3], 0) == pytest.approx(0.0)
+    assert percentile_rank([1, 2, 2, 3], 3.5) == pytest.approx(100.0)
+    assert percentile_rank([1, 2, 2, 3], 0) == pytest.approx(0.0)
     # own equal to the single lowest of 4: (0 + 1) / 2 / 4 = 12.5
-    assert bm.percentile_rank([1, 2, 2, 3], 1) == pytest.approx(12.5)
+    assert percentile_rank([1, 2, 2, 3], 1) == pytest.approx(12.5)
 
 
 def test_percentile_rank_ignores_missing_and_needs_peers_and_own():
-    assert bm.percentile_rank([1.0, np.nan, 3.0], 2.0) == pytest.approx(50.0)
-    assert math.isnan(bm.percentile_rank([], 2.0))
-    assert math.isnan(bm.percentile_rank([np.nan], 2.0))
-    assert math.isnan(bm.percentile_rank([1.0, 2.0], np.nan))
-    assert math.isnan(bm.percentile_rank([1.0, 2.0], None))
+    assert percentile_rank([1.0, np.nan, 3.0], 2.0) == pytest.approx(50.0)
+    assert math.isnan(percentile_rank([], 2.0))
+    assert math.isnan(percentile_rank([np.nan], 2.0))
+    assert math.isnan(percentile_rank([1.0, 2.0], np.nan))
+    assert math.isnan(percentile_rank([1.0, 2.0], None))
 
 
 def test_percentile_rank_matches_scipy_mean_kind_on_random_cases():
@@ -104,7 +130,7 @@ def test_percentile_rank_matches_scipy_mean_kind_on_random_cases():
         peers = [rng.choice(grid) if rng.random() < 0.7 else rng.uniform(0, 4) for _ in range(n)]
         own = rng.choice(peers) if rng.random() < 0.5 else rng.choice(grid)
         expected = percentileofscore(peers, own, kind="mean")
-        assert bm.percentile_rank(peers, own) == pytest.approx(expected, abs=1e-12), (peers, own)
+        assert percentile_rank(peers, own) == pytest.approx(expected, abs=1e-12), (peers, own)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +148,7 @@ def test_percentile_rank_matches_scipy_mean_kind_on_random_cases():
     ],
 )
 def test_quartile_band_boundaries(pct, expected):
-    assert bm.quartile_band(pct) == expected
+    assert quartile_band(pct) == expected
 
 
 # ---------------------------------------------------------------- peer table
@@ -137,8 +163,8 @@ def five_peers_and_own():
 
 def test_peer_table_exactly_five_peers_is_shown_with_hand_statistics():
     scores, _ = tables(five_peers_and_own())
-    peer = bm.peer_table(scores, "X00", P)
-    assert list(peer.columns) == bm.PEER_COLUMNS
+    peer = peer_table(scores, "X00", P)
+    assert list(peer.columns) == PEER_COLUMNS
     assert list(peer["dimension"]) == ORDER
     r = row(peer, "vision")
     assert r["peer_n"] == 5 and bool(r["shown"])
@@ -163,7 +189,7 @@ def test_peer_table_interpolates_quartiles_linearly():
     own = make("X00", fill=2)
     peers = [make(f"P{n}", fill=v) for n, v in enumerate([0, 1, 2, 2, 3, 4], 1)]
     scores, _ = tables([own, *peers])
-    r = row(bm.peer_table(scores, "X00", P), "identify")
+    r = row(peer_table(scores, "X00", P), "identify")
     # six sorted peers 0 1 2 2 3 4; positions q1 1.25, median 2.5, q3 3.75
     assert r["peer_q1"] == pytest.approx(1 + 0.25 * (2 - 1))
     assert r["peer_median"] == pytest.approx(2.0)
@@ -175,14 +201,14 @@ def test_peer_table_interpolates_quartiles_linearly():
 def test_peer_table_hides_everything_below_minimum_but_reports_n():
     assessments = five_peers_and_own()[:-1]  # four peers
     scores, _ = tables(assessments)
-    peer = bm.peer_table(scores, "X00", P)
+    peer = peer_table(scores, "X00", P)
     assert (peer["peer_n"] == 4).all()
     assert not peer["shown"].any()
-    for c in [*bm.PEER_STATS, "percentile"]:
+    for c in [*PEER_STATS, "percentile"]:
         assert peer[c].isna().all(), c
     assert (peer["band"] == "").all()
     # the minimum is configurable
-    shown = bm.peer_table(scores, "X00", P, min_peers=4)
+    shown = peer_table(scores, "X00", P, min_peers=4)
     assert shown["shown"].all()
     assert row(shown, "vision")["peer_median"] == pytest.approx(1.5)  # peers 1 1 2 3
 
@@ -193,7 +219,7 @@ def test_dimension_without_score_is_missing_not_zero_and_not_a_peer():
     # P5 (all 4s) did not answer strategy: it must not count as a 0 among the peers
     peers[4] = make("P5", fill=4, answers=dim_items("strategy", ["unknown", None, "unknown"]))
     scores, _ = tables([own, *peers])
-    peer = bm.peer_table(scores, "X00", P)
+    peer = peer_table(scores, "X00", P)
 
     v = row(peer, "vision")
     assert math.isnan(v["score"]) and v["level"] == ""
@@ -203,7 +229,7 @@ def test_dimension_without_score_is_missing_not_zero_and_not_a_peer():
     s = row(peer, "strategy")
     assert s["peer_n"] == 4 and not bool(s["shown"])
     assert math.isnan(s["peer_min"])
-    hidden = bm.peer_table(scores, "X00", P, min_peers=4)
+    hidden = peer_table(scores, "X00", P, min_peers=4)
     assert row(hidden, "strategy")["peer_min"] == 1.0  # a 0 would have leaked in otherwise
     assert row(hidden, "strategy")["peer_max"] == 3.0
 
@@ -214,19 +240,19 @@ def test_peer_group_filter_and_organisation_given_as_int():
     south = [make(f"S{n}", fill=3, peer_group="South") for n in range(1, 4)]
     scores, _ = tables([own, *north, *south])
 
-    everyone = bm.peer_table(scores, 101, P)
+    everyone = peer_table(scores, 101, P)
     assert (everyone["peer_n"] == 8).all()
     # peers 0 1 3 3 3 3 4 4, own 2: two below -> (2 + 2) / 2 / 8 * 100 = 25 -> third
     assert row(everyone, "roles")["percentile"] == pytest.approx(25.0)
     assert row(everyone, "roles")["band"] == "third"
 
-    group = bm.peer_table(scores, 101, P, peer_group="North")
+    group = peer_table(scores, 101, P, peer_group="North")
     assert (group["peer_n"] == 5).all()
     # peers 0 1 3 4 4, own 2: (2 + 2) / 2 / 5 * 100 = 40
     assert row(group, "roles")["percentile"] == pytest.approx(40.0)
     assert row(group, "roles")["peer_median"] == 3.0
 
-    south_only = bm.peer_table(scores, "101", P, peer_group="South")
+    south_only = peer_table(scores, "101", P, peer_group="South")
     assert (south_only["peer_n"] == 3).all() and not south_only["shown"].any()
 
 
@@ -235,18 +261,18 @@ def test_peers_come_from_the_same_period_only():
     peers = [make(f"P{n}", fill=3) for n in range(1, 5)]
     other_year = [make(f"P{n}", "2023/24", fill=0) for n in range(1, 6)]
     scores, _ = tables([own, *peers, *other_year])
-    peer = bm.peer_table(scores, "X00", "2024/25")
+    peer = peer_table(scores, "X00", "2024/25")
     assert (peer["peer_n"] == 4).all()
 
 
 def test_unknown_organisation_or_period_is_a_clear_error():
     scores, _ = tables(five_peers_and_own())
     with pytest.raises(EngageError) as exc:
-        bm.peer_table(scores, "ZZZ", P)
+        peer_table(scores, "ZZZ", P)
     msg = str(exc.value)
     assert "ZZZ" in msg and "X00" in msg and "P1" in msg
     with pytest.raises(EngageError) as exc:
-        bm.peer_table(scores, "X00", "2019/20")
+        peer_table(scores, "X00", "2019/20")
     assert "2024/25" in str(exc.value)
 
 
@@ -255,8 +281,8 @@ def test_unknown_organisation_or_period_is_a_clear_error():
 
 def test_year_on_year_without_earlier_period_is_not_comparable():
     _, items = tables([make("X01", fill=2)])
-    yoy = bm.year_on_year(items, "X01", P, FW)
-    assert list(yoy.columns) == bm.YOY_COLUMNS
+    yoy = year_on_year(items, "X01", P, FW)
+    assert list(yoy.columns) == YOY_COLUMNS
     assert list(yoy["dimension"]) == ORDER
     assert (yoy["direction"] == "").all()
     assert (yoy["previous_period"] == "").all()
@@ -272,7 +298,7 @@ def test_year_on_year_uses_most_recent_earlier_period_across_a_gap_like_for_like
     now = make("X01", P, answers={**dim_items("vision", [2, 3, 4]), "strategy.1": 3})
     later = make("X01", "2025/26", fill=0)  # later years are ignored too
     _, items = tables([old, then, other, now, later])
-    yoy = bm.year_on_year(items, "X01", P, FW)
+    yoy = year_on_year(items, "X01", P, FW)
     assert (yoy["previous_period"] == "2022/23").all()
 
     v = row(yoy, "vision")
@@ -285,7 +311,7 @@ def test_year_on_year_uses_most_recent_earlier_period_across_a_gap_like_for_like
     assert v["direction"] == "improved"
 
     s = row(yoy, "strategy")  # answered now but not then: nothing to compare
-    assert s["items_compared"] == 0 and s["direction"] == bm.NOT_ENOUGH
+    assert s["items_compared"] == 0 and s["direction"] == NOT_ENOUGH
     assert math.isnan(s["score_now"])
 
     # aggregates: only vision's 2 items are comparable, far less than half of the hub's 30
@@ -293,7 +319,7 @@ def test_year_on_year_uses_most_recent_earlier_period_across_a_gap_like_for_like
     for agg, applicable in (("hub", 30), ("overall", 45)):
         r = row(yoy, agg)
         assert (r["items_compared"], r["applicable"]) == (2, applicable)
-        assert r["direction"] == bm.NOT_ENOUGH and math.isnan(r["change"])
+        assert r["direction"] == NOT_ENOUGH and math.isnan(r["change"])
     assert row(yoy, "cycle")["items_compared"] == 0
 
 
@@ -302,7 +328,7 @@ def test_year_on_year_items_that_became_unknown_or_na_drop_out():
     then = make("X01", "2023/24", answers=dim_items("insight", [1, 1, 1, 1, 1]), fw=fw)
     now = make("X01", P, answers=dim_items("insight", [4, 4, 4, "n/a", "unknown"]), fw=fw)
     _, items = tables([then, now], fw)
-    r = row(bm.year_on_year(items, "X01", P, fw), "insight")
+    r = row(year_on_year(items, "X01", P, fw), "insight")
     assert (r["items_compared"], r["applicable"]) == (3, 4)  # N/A now is not applicable
     assert r["change"] == pytest.approx(3.0)
 
@@ -323,7 +349,7 @@ def test_year_on_year_weights_and_aggregate_means():
         fw=fw,
     )
     _, items = tables([then, now], fw)
-    yoy = bm.year_on_year(items, "X01", P, fw)
+    yoy = year_on_year(items, "X01", P, fw)
     v = row(yoy, "vision")
     # weights 3 and 1 over vision.1 and vision.2: then (3*1 + 3) / 4 = 1.5, now (3*2 + 3) / 4
     assert v["score_then"] == pytest.approx(1.5)
@@ -358,17 +384,17 @@ def test_change_needs_enough_comparable_answers():
         fw=fw,
     )
     _, items = tables([then, now], fw)
-    yoy = bm.year_on_year(items, "X01", P, fw).set_index("dimension")
+    yoy = year_on_year(items, "X01", P, fw).set_index("dimension")
     got = {d: (yoy.loc[d, "items_compared"], yoy.loc[d, "direction"]) for d in yoy.index}
     assert got["vision"] == (3, "improved") and yoy.loc["vision", "change"] == 2
-    assert got["strategy"] == (2, bm.NOT_ENOUGH) and math.isnan(yoy.loc["strategy", "change"])
-    assert got["roles"] == (1, bm.NOT_ENOUGH)
+    assert got["strategy"] == (2, NOT_ENOUGH) and math.isnan(yoy.loc["strategy", "change"])
+    assert got["roles"] == (1, NOT_ENOUGH)
     assert got["governance"] == (2, "improved")
-    assert got["identify"] == (1, bm.NOT_ENOUGH)
-    assert got["cycle"] == (1, bm.NOT_ENOUGH) and math.isnan(yoy.loc["cycle", "change"])
+    assert got["identify"] == (1, NOT_ENOUGH)
+    assert got["cycle"] == (1, NOT_ENOUGH) and math.isnan(yoy.loc["cycle", "change"])
     # hub: 3 + 2 + 1 + 2 comparable items of 44 applicable (the rest unanswered): not enough
     assert (yoy.loc["hub", "items_compared"], yoy.loc["hub", "applicable"]) == (8, 44)
-    assert yoy.loc["hub", "direction"] == bm.NOT_ENOUGH
+    assert yoy.loc["hub", "direction"] == NOT_ENOUGH
 
 
 def test_unconfirmed_carried_over_answers_are_not_compared():
@@ -379,11 +405,11 @@ def test_unconfirmed_carried_over_answers_are_not_compared():
     now.set_carried_over("vision.1", True)
     now.set_carried_over("vision.2", True)
     _, items = tables([then, now])
-    v = row(bm.year_on_year(items, "X01", P, FW), "vision")
-    assert (v["items_compared"], v["direction"]) == (1, bm.NOT_ENOUGH)
+    v = row(year_on_year(items, "X01", P, FW), "vision")
+    assert (v["items_compared"], v["direction"]) == (1, NOT_ENOUGH)
     now.confirm_dimension("vision")  # the room reviewed them and kept them
     _, items = tables([then, now])
-    v = row(bm.year_on_year(items, "X01", P, FW), "vision")
+    v = row(year_on_year(items, "X01", P, FW), "vision")
     assert (v["items_compared"], v["direction"]) == (3, "improved")
     assert v["change"] == pytest.approx(2 / 3)
 
@@ -412,7 +438,7 @@ def test_year_on_year_boundaries_exactly_quarter_of_a_level():
         fw=fw,
     )
     _, items = tables([then, now], fw)
-    yoy = bm.year_on_year(items, "X01", P, fw)
+    yoy = year_on_year(items, "X01", P, fw)
     assert row(yoy, "vision")["direction"] == "improved"
     assert row(yoy, "strategy")["direction"] == "declined"
     assert row(yoy, "roles")["change"] == pytest.approx(0.125)
@@ -449,10 +475,10 @@ def test_year_on_year_boundary_survives_floating_point():
         make("X02", P, answers=_merge(down_now), fw=fw),
     ]
     _, items = tables(assessments, fw)
-    up = row(bm.year_on_year(items, "X01", P, fw), "cycle")
+    up = row(year_on_year(items, "X01", P, fw), "cycle")
     assert up["change"] == pytest.approx(0.25)
     assert up["direction"] == "improved"
-    down = row(bm.year_on_year(items, "X02", P, fw), "cycle")
+    down = row(year_on_year(items, "X02", P, fw), "cycle")
     assert down["change"] == pytest.approx(-0.25)
     assert down["direction"] == "declined"
 
@@ -481,8 +507,8 @@ def test_baton_order_dropped_and_not_known():
         evidence={"develop.1": "Insight pack handed to the design group."},
     )
     _, items = tables([a])
-    b = bm.baton(items, "X01", P, FW)
-    assert list(b.columns) == bm.BATON_COLUMNS
+    b = baton(items, "X01", P, FW)
+    assert list(b.columns) == BATON_COLUMNS
     assert list(zip(b["from_stage"], b["to_stage"], strict=True)) == [
         ("identify", "develop"),
         ("develop", "improve"),
@@ -503,7 +529,7 @@ def test_baton_order_dropped_and_not_known():
 def test_baton_exactly_developing_is_not_dropped_and_na_is_not_applicable():
     a = make("X01", answers={"develop.1": 2, "improve.1": "n/a"})
     _, items = tables([a])
-    b = bm.baton(items, "X01", P, FW).set_index("to_stage")
+    b = baton(items, "X01", P, FW).set_index("to_stage")
     assert not b.loc["develop", "dropped"] and b.loc["develop", "state"] == "passed"
     assert not b.loc["improve", "dropped"] and b.loc["improve", "state"] == "not applicable"
 
@@ -527,11 +553,11 @@ def peer_frame(rows: list[dict]) -> pd.DataFrame:
     }
     full = [{**base, **r} for r in rows]
     df = pd.DataFrame(full)
-    for c in bm.PEER_COLUMNS:
+    for c in PEER_COLUMNS:
         if c not in df:
             df[c] = np.nan
     df["target"] = df["target"].astype("Float64")
-    return df[bm.PEER_COLUMNS]
+    return df[PEER_COLUMNS]
 
 
 def test_strengths_highest_established_plus_top_quarter_never_low_evidence():
@@ -548,13 +574,13 @@ def test_strengths_highest_established_plus_top_quarter_never_low_evidence():
             {"dimension": "overall", "kind": "overall", "score": 4.0, "shown": True, "band": "top"},
         ]
     )
-    s = bm.strengths(peer, n=3)
-    assert list(s.columns) == bm.PICK_COLUMNS
+    s = strengths(peer, n=3)
+    assert list(s.columns) == PICK_COLUMNS
     # three highest at >= 2.5 (governance is low evidence), then insight for its peer position
     assert list(s["dimension"]) == ["vision", "relationships", "strategy", "insight"]
     assert "top quarter of peers" in s.set_index("dimension").loc["insight", "reason"]
     assert "3.5" in s.loc[0, "reason"]
-    assert bm.strengths(peer, n=4)["dimension"].tolist()[:4] == [
+    assert strengths(peer, n=4)["dimension"].tolist()[:4] == [
         "vision",
         "relationships",
         "strategy",
@@ -564,7 +590,7 @@ def test_strengths_highest_established_plus_top_quarter_never_low_evidence():
 
 def test_strengths_need_established_or_better():
     peer = peer_frame([{"dimension": "vision", "score": 2.4}, {"dimension": "roles", "score": 1}])
-    assert bm.strengths(peer).empty
+    assert strengths(peer).empty
 
 
 def test_priorities_lowest_below_target_bottom_quarter_without_duplicates():
@@ -582,7 +608,7 @@ def test_priorities_lowest_below_target_bottom_quarter_without_duplicates():
             {"dimension": "cycle", "kind": "cycle", "score": 0.1, "target": 4},
         ]
     )
-    p = bm.priorities(peer, n=3).set_index("dimension")
+    p = priorities(peer, n=3).set_index("dimension")
     assert list(p.index) == ["vision", "strategy", "roles", "governance", "structures"]
     assert p.index.is_unique
     assert "below its target of 3" in p.loc["vision", "reason"]
@@ -606,11 +632,11 @@ def test_strengths_and_priorities_from_a_real_peer_table():
     )
     peers = [make(f"P{n}", fill=v) for n, v in enumerate([1, 1, 2, 3, 3], 1)]
     scores, _ = tables([own, *peers])
-    peer = bm.peer_table(scores, "X00", P)
+    peer = peer_table(scores, "X00", P)
     assert bool(row(peer, "strategy")["low_evidence"])
-    s = bm.strengths(peer)
+    s = strengths(peer)
     assert list(s["dimension"]) == ["vision"]
-    p = bm.priorities(peer, n=1).set_index("dimension")
+    p = priorities(peer, n=1).set_index("dimension")
     assert "monitor" in p.index and "bottom quarter" in p.loc["monitor", "reason"]
     assert "below its target of 3" in p.loc["identify", "reason"]
 
@@ -626,8 +652,8 @@ def test_discussion_items_flag_or_wide_spread():
         flags=("strategy.2", "roles.1"),
     )
     _, items = tables([a])
-    d = bm.discussion_items(items, "X01", P, framework=FW)
-    assert list(d.columns) == bm.DISCUSS_COLUMNS
+    d = discussion_items(items, "X01", P, framework=FW)
+    assert list(d.columns) == DISCUSS_COLUMNS
     # widest first; vision.2 (spread 1, not flagged) is left out
     assert list(d["item"]) == ["roles.1", "vision.1", "strategy.2"]
     r = d.set_index("item")
@@ -643,7 +669,7 @@ def test_evidence_gaps_are_the_unknown_items():
     a.set_level("roles.1", None)  # unanswered is not an evidence gap, it is just missing
     a.set_evidence("insight.2", "Nobody had the figures.")
     _, items = tables([a])
-    g = bm.evidence_gaps(items, "X01", P)
+    g = evidence_gaps(items, "X01", P)
     assert list(g["item"]) == ["insight.2", "monitor.3"]
     assert g.loc[0, "evidence"] == "Nobody had the figures."
 
@@ -663,10 +689,10 @@ def test_evidence_highlights_highest_value_then_fullest_evidence():
         },
     )
     _, items = tables([a])
-    h = bm.evidence_highlights(items, "X01", P)
+    h = evidence_highlights(items, "X01", P)
     assert list(h["item"]) == ["vision.2", "vision.1", "roles.1", "insight.1"]
     assert list(h["level"]) == ["Embedded", "Embedded", "Established", "Developing"]
-    assert list(bm.evidence_highlights(items, "X01", P, n=2)["item"]) == ["vision.2", "vision.1"]
+    assert list(evidence_highlights(items, "X01", P, n=2)["item"]) == ["vision.2", "vision.1"]
 
 
 # ---------------------------------------------------------------- actions
@@ -680,14 +706,14 @@ def test_action_progress_matches_text_ignoring_case_and_spaces():
     cur = make("X01")
     cur.add_action("identify", "  run two  SESSIONS with carers' groups ", "PPE lead", None, "done")
     cur.add_action("roles", "Something new", "Chair", None, "open")
-    ap = bm.action_progress(cur, prev)
-    assert list(ap.columns) == bm.PROGRESS_COLUMNS
+    ap = action_progress(cur, prev)
+    assert list(ap.columns) == PROGRESS_COLUMNS
     assert list(ap["status_then"]) == ["open", "done", "dropped"]
     assert list(ap["carried_forward"]) == [True, False, False]
     assert list(ap["status_now"]) == ["done", "", ""]
 
-    none = bm.action_progress(cur, None)
-    assert none.empty and list(none.columns) == bm.PROGRESS_COLUMNS
+    none = action_progress(cur, None)
+    assert none.empty and list(none.columns) == PROGRESS_COLUMNS
 
 
 def test_action_plan_sorted_by_due_with_overdue_relative_to_today():
@@ -697,8 +723,8 @@ def test_action_plan_sorted_by_due_with_overdue_relative_to_today():
     a.add_action("roles", "Late but done", "", date(2025, 1, 1), "done")
     a.add_action("monitor", "Due later", "", date(2025, 9, 1), "open")
     a.add_action("insight", "Due today", "", date(2025, 4, 1), "open")
-    plan = bm.action_plan(a, today=date(2025, 4, 1))
-    assert list(plan.columns) == bm.PLAN_COLUMNS
+    plan = action_plan(a, today=date(2025, 4, 1))
+    assert list(plan.columns) == PLAN_COLUMNS
     assert list(plan["action"]) == [
         "Late but done",
         "Late and open",
@@ -707,7 +733,7 @@ def test_action_plan_sorted_by_due_with_overdue_relative_to_today():
         "No date",
     ]
     assert list(plan["overdue"]) == [False, True, False, False, False]
-    assert list(bm.action_plan(a, today=date(2025, 12, 1))["overdue"]) == [
+    assert list(action_plan(a, today=date(2025, 12, 1))["overdue"]) == [
         False,
         True,
         True,
@@ -730,7 +756,7 @@ def test_build_report_data_bundles_everything_for_one_organisation():
     items = item_table(assessments, FW)
     scores = score_table(assessments, FW, items)
 
-    data = bm.build_report_data(
+    data = build_report_data(
         scores, items, assessments, FW, 7, P, today=date(2025, 2, 1), min_peers=5
     )
     assert data.organisation == "7" and data.own is now and data.name == "Org 7"
@@ -745,7 +771,7 @@ def test_build_report_data_bundles_everything_for_one_organisation():
     assert list(data.action_plan["overdue"]) == [True]
     assert set(data.scores["dimension"]) == set(ORDER)
 
-    grouped = bm.build_report_data(
+    grouped = build_report_data(
         scores, items, assessments, FW, "7", P, peer_group="North", today=date(2025, 2, 1)
     )
     assert grouped.peer_count == 4
@@ -753,7 +779,7 @@ def test_build_report_data_bundles_everything_for_one_organisation():
         "4 other organisations in the North peer group in 2024/25 – too few to compare (minimum 5)"
     )
     assert not grouped.peer["shown"].any()
-    assert grouped.peer[bm.PEER_STATS].isna().all().all()
+    assert grouped.peer[PEER_STATS].isna().all().all()
 
 
 def test_build_report_data_unknown_organisation_lists_what_exists():
@@ -761,17 +787,181 @@ def test_build_report_data_unknown_organisation_lists_what_exists():
     items = item_table(assessments, FW)
     scores = score_table(assessments, FW, items)
     with pytest.raises(EngageError) as exc:
-        bm.build_report_data(scores, items, assessments, FW, "X01", "2022/23")
+        build_report_data(scores, items, assessments, FW, "X01", "2022/23")
     msg = str(exc.value)
     assert "X01" in msg and "2023/24" in msg and "2024/25" in msg
     with pytest.raises(EngageError) as exc:
-        bm.build_report_data(scores, items, assessments, FW, "X09", P)
+        build_report_data(scores, items, assessments, FW, "X09", P)
     assert "X01, X02" in str(exc.value)
 
 
 def test_peer_basis_wording():
-    assert bm.peer_basis(13, P, None) == "13 other organisations in 2024/25"
-    assert bm.peer_basis(1, P, None) == (
+    assert peer_basis(13, P, None) == "13 other organisations in 2024/25"
+    assert peer_basis(1, P, None) == (
         "1 other organisation in 2024/25 – too few to compare (minimum 5)"
     )
-    assert bm.peer_basis(0, P, "North", 3).startswith("no other organisations in the North")
+    assert peer_basis(0, P, "North", 3).startswith("no other organisations in the North")
+
+
+# ---------------------------------------------------------------- random tables, plain references
+#
+# `peer_figures` and `change_table` answer for every organisation at once and `peer_table` and
+# `year_on_year` read them for one. These references compute the same rules the plainest way
+# (one organisation at a time, pandas' quantile, scipy's percentile rank, a loop over the
+# dimensions), on random tables with ties, missing scores, small groups and gaps in history.
+
+
+def _random_scores(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    """A random table with ties, missing scores, small groups and gaps in history."""
+    rng = random.Random(seed)
+    fw = load_framework()
+    docs = []
+    for n in range(rng.randint(3, 14)):
+        group = rng.choice(["A", "B", "C", ""])
+        for period in ("2022/23", "2023/24", "2024/25"):
+            if rng.random() < 0.2:
+                continue
+            responses: dict = {}
+            # some assessments are sparse or mostly copied, so coverage falls either side of
+            # the like-for-like minimum
+            skip = rng.choice([0.15, 0.15, 0.5, 0.7])
+            copied = rng.choice([0.0, 0.1, 0.6])
+            for item in fw.items:
+                roll = rng.random()
+                if roll < skip:
+                    continue
+                level = (
+                    rng.choice([0, 1, 2, 2, 3, 4])
+                    if roll > skip + 0.15
+                    else rng.choice(["n/a", "unknown"])
+                )
+                responses[item] = {"level": level}
+                if rng.random() < copied:
+                    responses[item]["carried_over"] = True
+            docs.append(
+                Assessment(
+                    {
+                        "schema": 1,
+                        "framework": {"id": fw.id, "version": fw.version},
+                        "organisation": {
+                            "code": f"R{n:02d}",
+                            "name": f"Org {n}",
+                            "type": "ICB",
+                            "peer_group": group,
+                        },
+                        "period": period,
+                        "responses": responses,
+                    }
+                )
+            )
+    items = item_table(docs, fw)
+    return score_table(docs, fw, items=items), items, fw
+
+
+def _reference_peers(scores, code, period, pool, min_peers):
+    """One organisation's peer figures the plain way: filter, pandas quantiles, scipy rank."""
+    in_period = scores[scores["period"].eq(period)]
+    others = in_period[in_period["organisation"].ne(code) & in_period["score"].notna()]
+    if pool is not None:
+        others = others[others["peer_group"].eq(pool)]
+    rows = []
+    for r in in_period[in_period["organisation"].eq(code)].itertuples():
+        peer = others.loc[others["dimension"].eq(r.dimension), "score"].astype(float)
+        row = {"peer_n": len(peer), "band": ""}
+        row.update({c: math.nan for c in [*PEER_STATS, "percentile"]})
+        if len(peer) >= max(min_peers, 1):
+            for c, q in zip(PEER_STATS, (0, 0.25, 0.5, 0.75, 1), strict=True):
+                row[c] = float(peer.quantile(q))
+            if not math.isnan(r.score):
+                row["percentile"] = float(percentileofscore(peer, r.score, kind="mean"))
+                row["band"] = quartile_band(row["percentile"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("group", ["", "own", "A"])
+def test_peer_figures_equal_a_plain_reference_on_random_tables(seed, group):
+    scores, _, _ = _random_scores(seed)
+    min_peers = [1, 2, 5][seed % 3]
+    for period in sorted(scores["period"].unique()):
+        everyone = peer_figures(scores, period, peer_group=group, min_peers=min_peers)
+        rows = scores.loc[everyone.index]
+        for code in rows["organisation"].unique():
+            own_group = rows.loc[rows["organisation"] == code, "peer_group"].iloc[0]
+            pool = {"": None, "own": own_group or None}.get(group, group)
+            ref = _reference_peers(scores, code, period, pool, min_peers)
+            mine = everyone[rows["organisation"] == code].reset_index(drop=True)
+            one = peer_table(scores, code, period, peer_group=pool, min_peers=min_peers)
+            for got, band in ((mine, "peer_band"), (one, "band")):
+                assert list(got["peer_n"]) == list(ref["peer_n"])
+                assert list(got[band]) == list(ref["band"])
+                for c in [*PEER_STATS, "percentile"]:
+                    np.testing.assert_allclose(got[c], ref[c], rtol=0, atol=1e-12)
+
+
+def _reference_change(items, code, period, fw):
+    """One organisation's like-for-like change the plain way, dimension by dimension."""
+    mine = items[items["organisation"].eq(code)]
+    now = mine[mine["period"].eq(period)]
+    earlier = sorted(p for p in mine["period"].unique() if p < period)
+    prev = earlier[-1] if earlier else ""
+    then = mine[mine["period"].eq(prev)]
+    fresh = now[now["status"].eq("answered") & ~now["carried_over"].astype(bool)]
+    both = fresh.merge(then[then["status"].eq("answered")], on="item", suffixes=("", "_then"))
+    rows, comparable = [], {}
+    for d in fw.dimensions:
+        sub = both[both["dimension"].eq(d.id)]
+        app = int(now[now["dimension"].eq(d.id) & now["status"].ne("na")].shape[0])
+        if len(sub):
+            comparable[d.id] = (sub["value_then"].mean(), sub["value"].mean(), len(sub))
+        rows.append((d.id, len(sub), app, comparable.get(d.id)))
+    for name, members in (
+        ("hub", [d.id for d in fw.hub]),
+        ("cycle", [d.id for d in fw.stages]),
+        ("overall", [d.id for d in fw.dimensions]),
+    ):
+        present = [comparable[m] for m in members if m in comparable]
+        app = sum(r[2] for r in rows if r[0] in members)
+        n = sum(p[2] for p in present)
+        means = None
+        if present:
+            means = (np.mean([p[0] for p in present]), np.mean([p[1] for p in present]), n)
+        rows.append((name, n, app, means))
+    out = []
+    for dim, n, app, means in rows:
+        enough = app > 0 and n >= 2 and n / app >= 0.5
+        then_s, now_s = (means[0], means[1]) if (means and enough and prev) else (math.nan,) * 2
+        change = now_s - then_s
+        if not prev:
+            direction = ""
+        elif math.isnan(change):
+            direction = NOT_ENOUGH
+        else:
+            direction = (
+                "improved"
+                if change >= 0.25 - 1e-9
+                else "declined"
+                if change <= -0.25 + 1e-9
+                else "no real change"
+            )
+        out.append((dim, prev, n, app, then_s, now_s, change, direction))
+    cols = ["dimension", "previous_period", "items_compared", "applicable"]
+    return pd.DataFrame(out, columns=[*cols, "score_then", "score_now", "change", "direction"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_change_equals_a_plain_reference_on_random_tables(seed):
+    _, items, fw = _random_scores(100 + seed)
+    for period in sorted(items["period"].unique()):
+        everyone = change_table(items, period, fw)
+        for code in everyone["organisation"].unique():
+            ref = _reference_change(items, code, period, fw)
+            mine = everyone[everyone["organisation"] == code].reset_index(drop=True)
+            one = year_on_year(items, code, period, fw)
+            for got in (mine, one):
+                for c in ["dimension", "previous_period", "items_compared", "applicable"]:
+                    assert list(got[c]) == list(ref[c]), c
+                assert list(got["direction"]) == list(ref["direction"])
+                for c in ["score_then", "score_now", "change"]:
+                    np.testing.assert_allclose(got[c], ref[c], rtol=0, atol=1e-12)

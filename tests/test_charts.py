@@ -12,13 +12,35 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import mini_framework
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
-from engagecycle import benchmark as bm
-from engagecycle import charts
+from engagecycle.benchmark.rules import NOT_ENOUGH
+from engagecycle.charts.baton import baton_diagram
+from engagecycle.charts.peers import peer_spread
+from engagecycle.charts.style import (
+    BOX_EDGE,
+    LEVEL_COLOURS,
+    LOW_EVIDENCE_HATCH,
+    MID_GREY,
+    MISSING_FACE,
+    MISSING_HATCH,
+    TEXT_DARK,
+    TEXT_LIGHT,
+    contrast_ratio,
+    figure_title,
+    figure_to_data_uri,
+    font_family,
+    level_legend_handles,
+    relative_luminance,
+    score_colour,
+    text_colour,
+)
+from engagecycle.charts.trend import trend
+from engagecycle.charts.wheel import cycle_wheel
 from engagecycle.framework import STAGE_IDS
 from engagecycle.levels import LEVELS, band
 from engagecycle.scoring import SCORE_COLUMNS
@@ -95,9 +117,9 @@ def texts(fig: Figure) -> list[str]:
 def check_common(fig: Figure) -> None:
     """Every chart: a Figure, a finding as title, alt text, drawable, readable text sizes."""
     assert isinstance(fig, Figure)
-    assert charts.figure_title(fig).strip()
+    assert figure_title(fig).strip()
     assert isinstance(fig.alt_text, str) and len(fig.alt_text) > 20
-    charts.figure_to_data_uri(fig)  # draws the figure, creating tick labels
+    figure_to_data_uri(fig)  # draws the figure, creating tick labels
     small = [
         (t.get_text(), t.get_fontsize())
         for t in fig.findobj(Text)
@@ -110,54 +132,54 @@ def check_common(fig: Figure) -> None:
 
 
 def test_palette_luminance_strictly_falls_with_level():
-    lum = [charts.relative_luminance(charts.LEVEL_COLOURS[k]) for k in range(5)]
+    lum = [relative_luminance(LEVEL_COLOURS[k]) for k in range(5)]
     assert all(a > b for a, b in zip(lum, lum[1:], strict=False)), lum
 
 
 def test_palette_neighbours_differ_visibly():
     # A contrast ratio of 1.25 between neighbouring levels keeps them apart in greyscale print.
     for k in range(4):
-        a, b = charts.LEVEL_COLOURS[k], charts.LEVEL_COLOURS[k + 1]
-        assert charts.contrast_ratio(a, b) >= 1.25, (k, a, b)
+        a, b = LEVEL_COLOURS[k], LEVEL_COLOURS[k + 1]
+        assert contrast_ratio(a, b) >= 1.25, (k, a, b)
 
 
 def test_text_on_every_level_meets_wcag_aa():
-    for k, fill in charts.LEVEL_COLOURS.items():
-        assert charts.contrast_ratio(fill, charts.text_colour(fill)) >= 4.5, k
-    assert charts.text_colour(charts.LEVEL_COLOURS[4]) == charts.TEXT_LIGHT
-    assert charts.text_colour(charts.LEVEL_COLOURS[0]) == charts.TEXT_DARK
+    for k, fill in LEVEL_COLOURS.items():
+        assert contrast_ratio(fill, text_colour(fill)) >= 4.5, k
+    assert text_colour(LEVEL_COLOURS[4]) == TEXT_LIGHT
+    assert text_colour(LEVEL_COLOURS[0]) == TEXT_DARK
 
 
 def test_relative_luminance_of_black_and_white():
-    assert charts.relative_luminance("#000000") == pytest.approx(0.0)
-    assert charts.relative_luminance("#FFFFFF") == pytest.approx(1.0)
-    assert charts.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert relative_luminance("#000000") == pytest.approx(0.0)
+    assert relative_luminance("#FFFFFF") == pytest.approx(1.0)
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
 
 
 def test_score_colour_follows_level_bands_and_missing_is_white():
-    assert charts.score_colour(0.49) == charts.LEVEL_COLOURS[0]
-    assert charts.score_colour(2.5) == charts.LEVEL_COLOURS[3]
-    assert charts.score_colour(float("nan")) == charts.MISSING_FACE
-    assert charts.score_colour(None) == charts.MISSING_FACE
+    assert score_colour(0.49) == LEVEL_COLOURS[0]
+    assert score_colour(2.5) == LEVEL_COLOURS[3]
+    assert score_colour(float("nan")) == MISSING_FACE
+    assert score_colour(None) == MISSING_FACE
 
 
 def test_legend_handles_explain_levels_missing_and_low_evidence():
-    handles = charts.level_legend_handles()
+    handles = level_legend_handles()
     labels = [h.get_label() for h in handles]
     for k, name in LEVELS.items():
         assert f"{k} {name}" in labels
     missing = next(h for h in handles if h.get_label() == "No score")
-    assert missing.get_hatch() == charts.MISSING_HATCH
+    assert missing.get_hatch() == MISSING_HATCH
     low = next(h for h in handles if h.get_label().startswith("Low evidence"))
-    assert low.get_hatch() == charts.LOW_EVIDENCE_HATCH and low.get_linestyle() == "--"
-    assert len(charts.level_legend_handles(missing=False, low_evidence=False)) == 5
+    assert low.get_hatch() == LOW_EVIDENCE_HATCH and low.get_linestyle() == "--"
+    assert len(level_legend_handles(missing=False, low_evidence=False)) == 5
 
 
 def test_font_family_only_names_installed_fonts():
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    fam = charts.font_family()
+    fam = font_family()
     assert fam and all(f in installed for f in fam)
 
 
@@ -165,24 +187,24 @@ def test_font_family_only_names_installed_fonts():
 
 
 def test_wheel_names_the_weakest_stage_and_summarises_in_alt_text():
-    fig = charts.cycle_wheel(dims_frame({"procure": 0.8, "identify": 3.4}), FW)
+    fig = cycle_wheel(dims_frame({"procure": 0.8, "identify": 3.4}), FW)
     check_common(fig)
-    assert charts.figure_title(fig) == "Procure is the weakest stage"
+    assert figure_title(fig) == "Procure is the weakest stage"
     assert "0.8 (Procure)" in fig.alt_text and "3.4 (Identify)" in fig.alt_text
 
 
 def test_wheel_ties_name_every_weakest_stage():
-    fig = charts.cycle_wheel(dims_frame({"procure": 1.0, "monitor": 1.0}), FW)
-    assert charts.figure_title(fig) == "Procure and Monitor are the weakest stages"
+    fig = cycle_wheel(dims_frame({"procure": 1.0, "monitor": 1.0}), FW)
+    assert figure_title(fig) == "Procure and Monitor are the weakest stages"
 
 
 def test_wheel_custom_title_is_used():
-    fig = charts.cycle_wheel(dims_frame(), FW, title="Our wheel")
-    assert charts.figure_title(fig) == "Our wheel"
+    fig = cycle_wheel(dims_frame(), FW, title="Our wheel")
+    assert figure_title(fig) == "Our wheel"
 
 
 def test_wheel_labels_every_dimension_with_its_score():
-    fig = charts.cycle_wheel(dims_frame({"vision": 3.25}), FW)
+    fig = cycle_wheel(dims_frame({"vision": 3.25}), FW)
     joined = "\n".join(texts(fig))
     assert "Vision\n3.2" in joined or "Vision\n3.3" in joined
     for d in FW.dimensions:
@@ -190,12 +212,12 @@ def test_wheel_labels_every_dimension_with_its_score():
 
 
 def test_wheel_marks_missing_and_low_evidence():
-    fig = charts.cycle_wheel(dims_frame({"roles": np.nan}, low={"monitor"}), FW)
+    fig = cycle_wheel(dims_frame({"roles": np.nan}, low={"monitor"}), FW)
     check_common(fig)
     ax = fig.axes[0]
     hatches = [p.get_hatch() for p in ax.patches]
-    assert charts.MISSING_HATCH in hatches
-    assert charts.LOW_EVIDENCE_HATCH in hatches
+    assert MISSING_HATCH in hatches
+    assert LOW_EVIDENCE_HATCH in hatches
     assert any(p.get_linestyle() not in ("-", "solid") for p in ax.patches)
     assert any("no score" in t for t in texts(fig))
     assert any("low evidence" in t for t in texts(fig))
@@ -204,38 +226,38 @@ def test_wheel_marks_missing_and_low_evidence():
 
 def test_wheel_with_nothing_answered():
     df = dims_frame({d.id: np.nan for d in FW.dimensions})
-    fig = charts.cycle_wheel(df, FW)
+    fig = cycle_wheel(df, FW)
     check_common(fig)
-    assert charts.figure_title(fig).startswith("No scores yet")
+    assert figure_title(fig).startswith("No scores yet")
     assert sum("no score" in t for t in texts(fig)) >= 15
 
 
 def test_wheel_with_no_rows_at_all():
-    fig = charts.cycle_wheel(dims_frame().iloc[0:0], FW)
+    fig = cycle_wheel(dims_frame().iloc[0:0], FW)
     check_common(fig)
-    assert charts.figure_title(fig).startswith("No scores yet")
+    assert figure_title(fig).startswith("No scores yet")
 
 
 def test_wheel_ignores_aggregate_rows_but_rejects_two_periods():
     df = dims_frame()
     extra = df.iloc[:1].assign(dimension="overall", score=0.0)
-    charts.cycle_wheel(pd.concat([df, extra]), FW)
+    cycle_wheel(pd.concat([df, extra]), FW)
     with pytest.raises(ValueError, match="more than once"):
-        charts.cycle_wheel(pd.concat([df, df]), FW)
+        cycle_wheel(pd.concat([df, df]), FW)
 
 
 def test_wheel_missing_column_is_a_clear_error():
     with pytest.raises(ValueError, match="low_evidence"):
-        charts.cycle_wheel(dims_frame().drop(columns=["low_evidence"]), FW)
+        cycle_wheel(dims_frame().drop(columns=["low_evidence"]), FW)
 
 
 def test_charts_leave_no_pyplot_figures_or_rc_changes():
     before_figs = plt.get_fignums()
     before_rc = dict(mpl.rcParams)
-    charts.cycle_wheel(dims_frame(), FW)
-    charts.peer_spread(peer_frame(), FW)
-    charts.trend(history_frame({"2023/24": (1, 1, 1), "2024/25": (2, 2, 2)}), FW)
-    charts.baton_diagram(baton_frame([3, 1, 2, np.nan, 0]))
+    cycle_wheel(dims_frame(), FW)
+    peer_spread(peer_frame(), FW)
+    trend(history_frame({"2023/24": (1, 1, 1), "2024/25": (2, 2, 2)}), FW)
+    baton_diagram(baton_frame([3, 1, 2, np.nan, 0]))
     assert plt.get_fignums() == before_figs
     changed = [k for k, v in mpl.rcParams.items() if before_rc.get(k) != v]
     assert not changed
@@ -246,31 +268,38 @@ def test_charts_leave_no_pyplot_figures_or_rc_changes():
 
 def test_peer_spread_counts_dimensions_below_median():
     low_dims = ["vision", "roles", "identify"]
-    fig = charts.peer_spread(peer_frame(scores={d: 1.0 for d in low_dims}, shown=True), FW)
+    fig = peer_spread(peer_frame(scores={d: 1.0 for d in low_dims}, shown=True), FW)
     check_common(fig)
     # Defaults are 2.0 against a median of 2.5, so every dimension is below.
-    assert charts.figure_title(fig) == "Below the peer median on 15 of 15 dimensions"
-    fig = charts.peer_spread(
+    assert figure_title(fig) == "Below the peer median on 15 of 15 dimensions"
+    fig = peer_spread(
         peer_frame(scores={d.id: 3.0 for d in FW.dimensions if d.id not in low_dims}), FW
     )
-    assert charts.figure_title(fig) == "At or above the peer median on 12 of 15 dimensions"
+    assert figure_title(fig) == "At or above the peer median on 12 of 15 dimensions"
     assert "below it on 3" in fig.alt_text
 
 
+def middle_half_boxes(ax) -> list:
+    """The peers' middle-half boxes (outlined in BOX_EDGE; the level bands are not)."""
+    return [
+        p for p in ax.patches if isinstance(p, Rectangle) and p.get_edgecolor() == to_rgba(BOX_EDGE)
+    ]
+
+
 def test_peer_spread_hides_peers_when_too_few():
-    fig = charts.peer_spread(peer_frame(shown={"vision": False, "monitor": False}), FW)
+    fig = peer_spread(peer_frame(shown={"vision": False, "monitor": False}), FW)
     check_common(fig)
     ax = fig.axes[0]
-    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    boxes = middle_half_boxes(ax)
     assert len(boxes) == 13
     assert sum("too few peers" in t for t in texts(fig)) == 2
-    fig = charts.peer_spread(peer_frame(shown=False), FW)
-    assert not [p for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)]
-    assert charts.figure_title(fig) == "Too few peers to compare this year"
+    fig = peer_spread(peer_frame(shown=False), FW)
+    assert not middle_half_boxes(fig.axes[0])
+    assert figure_title(fig) == "Too few peers to compare this year"
 
 
 def test_peer_spread_missing_and_low_evidence_scores():
-    fig = charts.peer_spread(peer_frame(scores={"roles": np.nan}, low={"develop"}), FW)
+    fig = peer_spread(peer_frame(scores={"roles": np.nan}, low={"develop"}), FW)
     check_common(fig)
     notes = texts(fig)
     assert "no score" in notes
@@ -280,9 +309,9 @@ def test_peer_spread_missing_and_low_evidence_scores():
 
 def test_peer_spread_all_missing():
     df = peer_frame(scores={d.id: np.nan for d in FW.dimensions})
-    fig = charts.peer_spread(df, FW)
+    fig = peer_spread(df, FW)
     check_common(fig)
-    assert charts.figure_title(fig) == "No scores to compare yet"
+    assert figure_title(fig) == "No scores to compare yet"
 
 
 def test_peer_spread_targets_drawn_only_when_present():
@@ -291,13 +320,13 @@ def test_peer_spread_targets_drawn_only_when_present():
             ln for ln in fig.axes[0].lines if ln.get_marker() == "v" and len(ln.get_xdata()) == 1
         ]
 
-    assert len(triangles(charts.peer_spread(peer_frame(), FW))) == 5
-    assert len(triangles(charts.peer_spread(peer_frame().assign(target=np.nan), FW))) == 0
+    assert len(triangles(peer_spread(peer_frame(), FW))) == 5
+    assert len(triangles(peer_spread(peer_frame().assign(target=np.nan), FW))) == 0
 
 
 def test_peer_spread_needs_its_columns():
     with pytest.raises(ValueError, match="peer_q3"):
-        charts.peer_spread(peer_frame().drop(columns=["peer_q3"]), FW)
+        peer_spread(peer_frame().drop(columns=["peer_q3"]), FW)
 
 
 # --- trend ----------------------------------------------------------------------------------
@@ -317,27 +346,27 @@ def test_trend_title_states_the_like_for_like_change_the_report_states():
     # issue 9, point 4: the published points rose by 0.7 (1.2 -> 1.9) but the like-for-like
     # change (what the headline and table say) is +0.5: the title says +0.5, and which it is
     up = history_frame({"2022/23": (1.2, 1.0, 1.4), "2023/24": (1.9, 2.0, 1.8)})
-    fig = charts.trend(up, FW, _yoy("improved", 0.5))
+    fig = trend(up, FW, _yoy("improved", 0.5))
     check_common(fig)
-    title = charts.figure_title(fig)
+    title = figure_title(fig)
     assert title == "Overall score improved by +0.5 since 2022/23, like for like"
     assert "1.2" not in title and "0.7" not in title
     assert "40 items answered in both years" in " ".join(" ".join(texts(fig)).split())
     down = history_frame({"2022/23": (3.0, 3.0, 3.0), "2024/25": (2.0, 2.0, 2.0)})
-    assert "declined by −1.0" in charts.figure_title(charts.trend(down, FW, _yoy("declined", -1)))
+    assert "declined by −1.0" in figure_title(trend(down, FW, _yoy("declined", -1)))
     flat = history_frame({"2022/23": (2.0, 2.0, 2.0), "2024/25": (2.1, 2.0, 2.0)})
-    title = charts.figure_title(charts.trend(flat, FW, _yoy("no real change", 0.1)))
+    title = figure_title(trend(flat, FW, _yoy("no real change", 0.1)))
     assert title.startswith("No real change")
-    few = charts.trend(flat, FW, _yoy(bm.NOT_ENOUGH, math.nan, n=3))
-    assert charts.figure_title(few) == "Too few comparable answers to measure change since 2022/23"
+    few = trend(flat, FW, _yoy(NOT_ENOUGH, math.nan, n=3))
+    assert figure_title(few) == "Too few comparable answers to measure change since 2022/23"
     assert "Only 3 of 60 items" in " ".join(" ".join(texts(few)).split())
     # without the report's change the chart claims none
-    assert charts.figure_title(charts.trend(up, FW)) == "Overall score 1.9 in 2023/24"
+    assert figure_title(trend(up, FW)) == "Overall score 1.9 in 2023/24"
 
 
 def test_trend_orders_periods_and_labels_line_ends_directly():
     h = history_frame({"2024/25": (2.4, 2.5, 2.3), "2021/22": (1.0, 1.0, 1.0)})
-    fig = charts.trend(h, FW)
+    fig = trend(h, FW)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2021/22", "2024/25"]
     assert ax.get_legend() is None
@@ -345,10 +374,10 @@ def test_trend_orders_periods_and_labels_line_ends_directly():
 
 
 def test_trend_single_period_says_no_trend_yet():
-    fig = charts.trend(history_frame({"2024/25": (2.1, 2.3, 1.9)}), FW)
+    fig = trend(history_frame({"2024/25": (2.1, 2.3, 1.9)}), FW)
     check_common(fig)
     assert "First assessment: no trend yet" in texts(fig)
-    assert "2.1" in charts.figure_title(fig)
+    assert "2.1" in figure_title(fig)
     assert "no trend" in fig.alt_text
 
 
@@ -356,15 +385,15 @@ def test_trend_handles_a_year_without_scores():
     h = history_frame(
         {"2022/23": (1.0, 1.0, 1.0), "2023/24": (np.nan,) * 3, "2024/25": (2.0, 2.0, 2.0)}
     )
-    fig = charts.trend(h, FW)
+    fig = trend(h, FW)
     check_common(fig)
     assert any("no score" in t and "2023/24" in t for t in texts(fig))
 
 
 def test_trend_with_no_scores():
-    fig = charts.trend(history_frame({"2024/25": (np.nan,) * 3}), FW)
+    fig = trend(history_frame({"2024/25": (np.nan,) * 3}), FW)
     check_common(fig)
-    assert charts.figure_title(fig) == "No scores to show yet"
+    assert figure_title(fig) == "No scores to show yet"
 
 
 def test_trend_rejects_several_organisations():
@@ -372,55 +401,55 @@ def test_trend_rejects_several_organisations():
         [history_frame({"2024/25": (1, 1, 1)}), history_frame({"2024/25": (2, 2, 2)}, "X02")]
     )
     with pytest.raises(ValueError, match="one organisation"):
-        charts.trend(h, FW)
+        trend(h, FW)
 
 
 # --- baton ----------------------------------------------------------------------------------
 
 
 def test_baton_dropped_hand_overs_are_labelled_in_words():
-    fig = charts.baton_diagram(baton_frame([3.0, 1.0, np.nan, 2.5, 0.0]), FW)
+    fig = baton_diagram(baton_frame([3.0, 1.0, np.nan, 2.5, 0.0]), FW)
     check_common(fig)
     labels = texts(fig)
     assert labels.count("Baton dropped") == 2
     assert "Not known" in labels
     assert "Level 1\nEmerging" in labels and "Level 2.5\nEstablished" in labels
-    assert charts.figure_title(fig) == "The baton is dropped at 2 of 4 rated hand-overs"
+    assert figure_title(fig) == "The baton is dropped at 2 of 4 rated hand-overs"
     assert "Develop → Improve" in fig.alt_text
 
 
 def test_baton_unknown_hand_over_is_grey_and_dashed():
-    fig = charts.baton_diagram(baton_frame([3.0, 3.0, np.nan, 3.0, 3.0]))
+    fig = baton_diagram(baton_frame([3.0, 3.0, np.nan, 3.0, 3.0]))
     grey_dashed = [
         ln
         for ln in fig.axes[0].lines
-        if mpl.colors.same_color(ln.get_color(), charts.MID_GREY) and ln.get_linestyle() == "--"
+        if mpl.colors.same_color(ln.get_color(), MID_GREY) and ln.get_linestyle() == "--"
     ]
     assert len(grey_dashed) == 1
     assert "Not known" in fig.alt_text
 
 
 def test_baton_all_passed_and_all_unknown():
-    fig = charts.baton_diagram(baton_frame([4, 3, 2, 3.5, 2]))
+    fig = baton_diagram(baton_frame([4, 3, 2, 3.5, 2]))
     check_common(fig)
-    assert charts.figure_title(fig) == "The baton is passed on at every hand-over"
+    assert figure_title(fig) == "The baton is passed on at every hand-over"
     assert "Baton dropped" not in texts(fig)
-    fig = charts.baton_diagram(baton_frame([np.nan] * 5))
+    fig = baton_diagram(baton_frame([np.nan] * 5))
     check_common(fig)
-    assert charts.figure_title(fig) == "No hand-over has been rated yet"
+    assert figure_title(fig) == "No hand-over has been rated yet"
 
 
 def test_baton_uses_the_dropped_column():
     df = baton_frame([1.0, 3.0, 3.0, 3.0, 3.0])
     df["dropped"] = False  # the caller's rule wins over the default threshold
-    assert "Baton dropped" not in texts(charts.baton_diagram(df))
+    assert "Baton dropped" not in texts(baton_diagram(df))
 
 
 def test_baton_rejects_unknown_stages():
     df = baton_frame([3.0] * 5)
     df.loc[0, "to_stage"] = "deliver"
     with pytest.raises(ValueError, match="deliver"):
-        charts.baton_diagram(df)
+        baton_diagram(df)
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -429,15 +458,15 @@ def test_baton_rejects_unknown_stages():
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: charts.cycle_wheel(dims_frame({"roles": np.nan}, low={"monitor"}), FW),
-        lambda: charts.peer_spread(peer_frame(), FW),
-        lambda: charts.trend(history_frame({"2023/24": (1, 1, 1), "2024/25": (2, 2, 2)}), FW),
-        lambda: charts.baton_diagram(baton_frame([3.0, 1.0, np.nan, 2.5, 0.0])),
+        lambda: cycle_wheel(dims_frame({"roles": np.nan}, low={"monitor"}), FW),
+        lambda: peer_spread(peer_frame(), FW),
+        lambda: trend(history_frame({"2023/24": (1, 1, 1), "2024/25": (2, 2, 2)}), FW),
+        lambda: baton_diagram(baton_frame([3.0, 1.0, np.nan, 2.5, 0.0])),
     ],
 )
 def test_data_uri_is_a_small_valid_png(make):
     fig = make()
-    uri = charts.figure_to_data_uri(fig, dpi=110)
+    uri = figure_to_data_uri(fig, dpi=110)
     prefix = "data:image/png;base64,"
     assert uri.startswith(prefix)
     data = base64.b64decode(uri[len(prefix) :], validate=True)
@@ -449,4 +478,4 @@ def test_data_uri_is_a_small_valid_png(make):
 
 
 def test_legend_patches_are_real_patches():
-    assert all(isinstance(h, Patch) for h in charts.level_legend_handles())
+    assert all(isinstance(h, Patch) for h in level_legend_handles())

@@ -139,7 +139,8 @@ def test_demo_shows_what_a_board_must_not_miss(shipped, items):
     # issue 9: the demo shows unconfirmed carried-over answers (with a headline warning),
     # an organisation with too few comparable answers to report a change, and disagreements
     # both resolved and still open
-    from engagecycle.benchmark import NOT_ENOUGH, UNCONFIRMED_WARN_SHARE, year_on_year
+    from engagecycle.benchmark.change import year_on_year
+    from engagecycle.benchmark.rules import NOT_ENOUGH, UNCONFIRMED_WARN_SHARE
 
     fw = load_framework()
     table = score_table(shipped.assessments, fw, items=items)

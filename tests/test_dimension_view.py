@@ -12,27 +12,26 @@ import numpy as np
 import pytest
 from helpers import mini_framework
 
-from engagecycle import benchmark
 from engagecycle.assessment import Assessment, new_document
-from engagecycle.charts_system import item_distribution
+from engagecycle.benchmark.change import year_on_year
+from engagecycle.benchmark.rules import NOT_ENOUGH
+from engagecycle.benchmark.system import good_practice, item_summary
+from engagecycle.charts.system import item_distribution
 from engagecycle.errors import EngageError
 from engagecycle.framework import DIMENSION_IDS
 from engagecycle.reports.data import Scored
-from engagecycle.reports.dimension_view import (
+from engagecycle.reports.pages.dimension import (
     DimensionPage,
-    build_dimension,
-    good_practice,
     good_practice_section,
     headline,
-    item_summary,
     movement_section,
     page_title,
     prepare_dimension,
-    resolve_dimension,
-    weakest_items,
 )
-from engagecycle.reports.export import external_references
-from engagecycle.reports.render import REPO, render_notebook
+from engagecycle.reports.run.export import external_references
+from engagecycle.reports.run.notebooks import REPO
+from engagecycle.reports.run.render import render_notebook
+from engagecycle.reports.tables import build_dimension, resolve_dimension, weakest_items
 from engagecycle.scoring import item_table, score_table
 
 FW = mini_framework()
@@ -180,7 +179,7 @@ def test_changes_like_for_like_per_organisation(monitor):
     # item of three: too few to call it a change (issue 9, point 4), so it is not a mover
     assert ch.loc["S01", "direction"] == "no real change"
     assert ch.loc["S01", "items_compared"] == 3
-    assert ch.loc["L03", "direction"] == benchmark.NOT_ENOUGH
+    assert ch.loc["L03", "direction"] == NOT_ENOUGH
     assert ch.loc["L03", "items_compared"] == 1
     assert math.isnan(ch.loc["L03", "change"])
     assert ch.loc["H02", "previous_period"] == "" and math.isnan(ch.loc["H02", "change"])
@@ -192,7 +191,7 @@ def test_changes_like_for_like_per_organisation(monitor):
 
 def test_changes_agree_with_each_organisations_own_report(system, monitor):
     for org in ("S01", "L03"):
-        own = benchmark.year_on_year(system.items, org, "2024/25", FW).set_index("dimension")
+        own = year_on_year(system.items, org, "2024/25", FW).set_index("dimension")
         mine = monitor.changes.set_index("organisation").loc[org]
         assert mine["items_compared"] == own.loc["monitor", "items_compared"]
         np.testing.assert_allclose(mine["change"], own.loc["monitor", "change"])
@@ -281,7 +280,7 @@ def test_notebook_is_committed_clean_with_the_parameter_contract():
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
     values: dict = {}
-    exec(params[0].source, {}, values)  # noqa: S102 - our own notebook's literal assignments
+    exec(params[0].source, {}, values)  # our own notebook's literal assignments
     assert values == {
         "period": "latest",
         "dimension": "monitor",

@@ -16,14 +16,10 @@ from pathlib import Path
 import pytest
 
 from engagecycle import cli
+from engagecycle.benchmark.system import actions_table, summary_table
 from engagecycle.files import private_workdir, public_mode, write_private_json
 from engagecycle.reports.data import score_folder
-from engagecycle.reports.summary import (
-    actions_table,
-    summary_table,
-    write_summary_csv,
-    write_summary_xlsx,
-)
+from engagecycle.reports.summary import write_summary_csv, write_summary_xlsx
 from engagecycle.spreadsheet.actions import write_action_plan
 from engagecycle.spreadsheet.template import write_template
 from engagecycle.store import Store

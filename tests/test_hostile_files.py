@@ -308,16 +308,16 @@ def test_memory_stays_bounded_on_huge_and_pathological_files(folder, tmp_path):
 
 def test_a_control_character_in_a_name_no_longer_stops_the_batch_summary(folder, tmp_path):
     """It once passed validation, then the summary workbook refused it: nothing was produced."""
-    from engagecycle.reports import batch
+    from engagecycle.reports.run import batch, outputs, plan
 
     bad = bad_file(folder, "control-character-in-name")
-    options = batch.BatchOptions(assessments=folder, out=tmp_path / "out", cache=False)
-    plan = batch.plan_batch(options)
-    assert plan.loaded.invalid_files == [str(bad)]
+    options = plan.BatchOptions(assessments=folder, out=tmp_path / "out", cache=False)
+    chosen = plan.plan_batch(options)
+    assert chosen.loaded.invalid_files == [str(bad)]
     out = tmp_path / "summary"
     out.mkdir()
-    scores, items = batch._score(plan, out / "bundle.pkl")
-    batch._write_summary(plan, options, scores, items, out)
+    scores, items = batch.score_and_bundle(chosen, out / "bundle.pkl")
+    outputs.write_summary_files(chosen, options, scores, items, out)
     assert (out / "summary.xlsx").stat().st_size > 0 and (out / "summary.csv").exists()
 
 

@@ -15,9 +15,10 @@ import nbformat
 import pytest
 
 from engagecycle.reports.data import score_folder, write_bundle
-from engagecycle.reports.execute import NotebookFailure, NotebookRunner
-from engagecycle.reports.export import notebook_to_html
-from engagecycle.reports.render import REPO, notebook_path, page_meta, report_parameters
+from engagecycle.reports.run.execute import NotebookFailure, NotebookRunner
+from engagecycle.reports.run.export import notebook_to_html
+from engagecycle.reports.run.notebooks import REPO, notebook_path, report_parameters
+from engagecycle.reports.run.render import page_meta
 
 pytestmark = pytest.mark.notebook
 
@@ -44,7 +45,7 @@ os.chdir("/")
 PROBE = """
 import json, os, sys, random, warnings
 import numpy as np, pandas as pd, matplotlib
-import engagecycle.reports.notebook
+import engagecycle.reports.pages.report
 state = {
     "names": sorted(k for k in globals() if not k.startswith("_") and k not in
                     ("In", "Out", "get_ipython", "exit", "quit", "open", "json", "os", "sys",

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from engagecycle.reports.export import external_references, write_html
-from engagecycle.reports.links import linkify
+from engagecycle.reports.pages.links import linkify
+from engagecycle.reports.run.export import external_references, write_html
 
 REL = 'rel="noopener noreferrer" target="_blank"'
 
@@ -108,7 +108,8 @@ def test_a_page_with_addresses_in_evidence_is_written(tmp_path):
 def test_good_practice_quotes_show_addresses_as_links():
     from engagecycle.assessment import Assessment, new_document
     from engagecycle.framework import load_framework
-    from engagecycle.reports.dimension_view import build_dimension, good_practice_section
+    from engagecycle.reports.pages.dimension import good_practice_section
+    from engagecycle.reports.tables import build_dimension
     from engagecycle.scoring import item_table, score_table
 
     fw = load_framework()
@@ -128,7 +129,8 @@ def test_a_report_whose_evidence_holds_addresses_is_produced(tmp_path):
     """The batch's failure, end to end: the real report notebook and export."""
     import shutil
 
-    from engagecycle.reports.render import REPO, render_report
+    from engagecycle.reports.run.notebooks import REPO
+    from engagecycle.reports.run.render import render_report
     from engagecycle.store import Store, read_file
 
     folder = tmp_path / "assessments"

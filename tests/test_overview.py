@@ -12,25 +12,26 @@ import pandas as pd
 import pytest
 from helpers import mini_framework
 
-from engagecycle import benchmark
 from engagecycle.assessment import Assessment, new_document
-from engagecycle.charts_system import REAL_CHANGE, format_change, heatmap, movers
+from engagecycle.benchmark.change import year_on_year
+from engagecycle.benchmark.rules import NOT_ENOUGH, REAL_CHANGE, format_change
+from engagecycle.charts.system import heatmap, movers
 from engagecycle.errors import EngageError
 from engagecycle.reports.data import Scored
-from engagecycle.reports.export import external_references
-from engagecycle.reports.overview import (
+from engagecycle.reports.pages.links import link_href
+from engagecycle.reports.pages.overview import (
     Overview,
-    build_overview,
     completeness_section,
     handovers_section,
     headline,
-    link_href,
     movers_section,
     organisations_section,
     prepare_overview,
 )
-from engagecycle.reports.overview import movers as top_movers
-from engagecycle.reports.render import REPO, render_notebook
+from engagecycle.reports.run.export import external_references
+from engagecycle.reports.run.notebooks import REPO
+from engagecycle.reports.run.render import render_notebook
+from engagecycle.reports.tables import build_overview, top_movers
 from engagecycle.scoring import item_table, score_table
 
 FW = mini_framework()
@@ -105,7 +106,7 @@ def test_organisation_table_scores_and_like_for_like_change(ov):
 def test_changes_agree_with_benchmark_year_on_year(system, ov):
     """The overview must say exactly what each organisation's own report says."""
     for org in ("A01", "B02"):
-        own = benchmark.year_on_year(system.items, org, "2024/25", FW)
+        own = year_on_year(system.items, org, "2024/25", FW)
         mine = ov.changes[ov.changes["organisation"].eq(org)].drop(columns="organisation")
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), own)
 
@@ -169,7 +170,7 @@ def test_movers_only_with_enough_comparable_answers_and_unconfirmed_counted():
     )
     data = build_overview(s.scores, s.items, FW, "2024/25")
     orgs = data.organisations.set_index("organisation")
-    assert orgs.loc["S01", "direction"] == benchmark.NOT_ENOUGH
+    assert orgs.loc["S01", "direction"] == NOT_ENOUGH
     assert orgs.loc["S01", "items_compared"] == 1
     assert list(top_movers(data, "improved")["organisation"]) == ["A01", "U02"]  # both +1
     html = movers_section(data)
@@ -273,7 +274,7 @@ def test_unknown_period_is_a_clear_error():
 
 
 def test_change_labels_never_misstate_the_threshold():
-    assert REAL_CHANGE == benchmark.REAL_CHANGE
+    assert REAL_CHANGE == REAL_CHANGE
     assert format_change(0.25) == "+0.25"  # a real change must not read as +0.2
     assert format_change(-0.25) == "−0.25"
     assert format_change(0.24) == "+0.2"
@@ -320,7 +321,7 @@ def test_notebook_is_committed_clean_with_the_parameter_contract():
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
     values: dict = {}
-    exec(params[0].source, {}, values)  # noqa: S102 - our own notebook's literal assignments
+    exec(params[0].source, {}, values)  # our own notebook's literal assignments
     assert values == {
         "period": "latest",
         "assessments": "assessments",

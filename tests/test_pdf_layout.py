@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from engagecycle.reports.render import REPO, render_report
+from engagecycle.reports.run.notebooks import REPO
+from engagecycle.reports.run.render import render_report
 from engagecycle.store import Store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

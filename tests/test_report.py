@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from engagecycle.benchmark import format_change
+from engagecycle.benchmark.rules import format_change
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
-from engagecycle.reports import export
-from engagecycle.reports.export import external_references
-from engagecycle.reports.notebook import prepare
-from engagecycle.reports.render import REPO, render_report
+from engagecycle.reports.pages.report import prepare
+from engagecycle.reports.run import export
+from engagecycle.reports.run.export import external_references
+from engagecycle.reports.run.notebooks import REPO
+from engagecycle.reports.run.render import render_report
 from engagecycle.store import Store
 
 DEMO = REPO / "assessments"
@@ -334,8 +335,8 @@ def test_report_cli_bad_organisation_fails_fast():
 
 
 def test_badge_colours_match_chart_palette():
-    from engagecycle.charts import LEVEL_COLOURS, text_colour
-    from engagecycle.reports.export import TEMPLATES
+    from engagecycle.charts.style import LEVEL_COLOURS, text_colour
+    from engagecycle.reports.run.export import TEMPLATES
 
     css = (TEMPLATES / "board" / "board.css").read_text().lower()
     for level in range(5):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..assessment import normalise_code, normalise_period
-from ..benchmark import MIN_PEERS
+from ..benchmark.rules import MIN_PEERS
 from ..store import display_path
 
 
@@ -70,7 +70,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from ..files import private_workdir
     from .data import resolve_organisation, resolve_period, score_folder, write_bundle
-    from .render import render_report
+    from .run.render import render_report
 
     # Score once, here: typos fail fast and clearly before a kernel starts, and the notebook
     # reads this result as a bundle instead of parsing and scoring every file again.
@@ -173,8 +173,9 @@ def register_batch(sub, common: argparse.ArgumentParser, options: argparse.Argum
 def cmd_batch(args: argparse.Namespace) -> int:
     from ..errors import EngageError
     from ..framework import load_framework
-    from .batch import BatchOptions, parse_dimensions, run_batch
-    from .export import find_chromium
+    from .run.batch import run_batch
+    from .run.export import find_chromium
+    from .run.plan import BatchOptions, parse_dimensions
 
     if args.workers < 1:
         raise EngageError(f"--workers must be 1 or more (found {args.workers})")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..benchmark import (
+from ..benchmark.rules import (
     CHANGE_MIN_ITEMS,
     CHANGE_MIN_SHARE,
     NOT_ENOUGH,
@@ -70,7 +70,7 @@ class _Styles:
     def __init__(self):
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        from ..charts import LEVEL_COLOURS, text_colour
+        from ..charts.style import LEVEL_COLOURS, text_colour
 
         thin = Side(style="thin", color="D8DDE0")
         self.border = Border(bottom=thin)

@@ -179,7 +179,7 @@ def read_workbook_cells(path: str | Path) -> tuple[Book, Book]:
             values = _read_book(path, data_only=True)
     except WorkbookRefused:
         raise
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same advice
+    except Exception as exc:  # any unreadable file gets the same advice
         raise WorkbookRefused(
             f"cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}: {exc}"
         ) from None

@@ -1109,7 +1109,7 @@ class WorkshopForm:
     def _on_start_previous(self, _: Any) -> None:
         try:
             self.session.start_from_previous()
-        except Exception as exc:  # noqa: BLE001 - shown to the facilitator, form carries on
+        except Exception as exc:  # shown to the facilitator, form carries on
             self.details_message.value = warn(str(exc))
 
     # -- status and conflicts

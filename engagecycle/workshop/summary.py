@@ -68,13 +68,13 @@ def wheel_png(session: WorkshopSession, table: pd.DataFrame) -> bytes | None:
     the table and bars alone.
     """
     try:
-        from .. import charts
+        from ..charts.wheel import cycle_wheel
 
-        fig = charts.cycle_wheel(table, session.framework, title="Scores so far")
+        fig = cycle_wheel(table, session.framework, title="Scores so far")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=130)
         return buf.getvalue()
-    except Exception:  # noqa: BLE001 - optional picture; the table carries the numbers
+    except Exception:  # optional picture; the table carries the numbers
         return None
 
 

@@ -18,9 +18,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from .benchmark import REAL_CHANGE, format_change
-from .charts import (
+from ..benchmark.rules import REAL_CHANGE, format_change
+from ..framework import Framework
+from ..levels import LEVELS, MAX_LEVEL
+from ..words import dimension_short, plural
+from .rows import box_and_median, dimension_rows_frame
+from .style import (
     BASE_PT,
+    BOX_EDGE,
     DARK_GREY,
     GRID,
     LEVEL_COLOURS,
@@ -31,43 +36,33 @@ from .charts import (
     SMALL_PT,
     TEXT_DARK,
     WARM_YELLOW,
-    _finish,
-    _flag,
-    _label_box,
-    _legend,
-    _mark_shape,
-    _new_figure,
-    _num,
-    _plural,
-    _require,
-    _style,
-    _ticks,
-    _title,
-    dimension_rows_frame,
+    add_legend,
+    add_title,
+    chart_style,
+    flag,
+    label_box,
     level_legend_handles,
+    mark_shape,
+    new_figure,
+    num,
+    require_columns,
     score_colour,
     text_colour,
+    tick_fonts,
+    with_alt_text,
 )
-from .framework import Framework
-from .levels import LEVELS, MAX_LEVEL
 
 IMPROVED_FILL = "#005EB8"  # NHS Blue
 DECLINED_FILL = WARM_YELLOW  # never red/green: blue against yellow, plus words and signs
 STEADY_FILL = "#C5D3E0"
 NA_HATCH = ".."
+BOX_FACE = "#DCE6F0"  # the middle half of organisations
 
 
-def _label(code: str, name: str, width: int = 34) -> str:
+def org_label(code: str, name: str, width: int = 34) -> str:
     """'X01 Name of organisation', shortened with an ellipsis to fit a row label."""
     text = f"{code} {name}".strip() if name and name != code else str(code)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _short(framework: Framework, dim: str) -> str:
-    if dim in framework.by_id:
-        s = framework.by_id[dim].short
-        return s[:1].upper() + s[1:]
-    return {"overall": "Overall", "hub": "Hub", "cycle": "Cycle"}.get(dim, dim)
 
 
 # --- 1. heatmap: organisations x dimensions ----------------------------------------------------
@@ -87,7 +82,9 @@ def heatmap(
     decides the sort. Each cell is coloured by level with its score written in it; cells
     without a score are hatched white, low-evidence cells carry a dashed, hatched overlay.
     """
-    _require(scores, ["organisation", "name", "dimension", "score", "low_evidence"], "heatmap")
+    require_columns(
+        scores, ["organisation", "name", "dimension", "score", "low_evidence"], "heatmap"
+    )
     orgs = list(dict.fromkeys(scores["organisation"].astype(str)))
     if not orgs:
         raise ValueError("heatmap: no organisations to draw")
@@ -117,8 +114,8 @@ def heatmap(
     head_in, foot_in = 2.3, 0.95
     height = round(head_in + foot_in + row_h * n, 2)
     low_cells = missing_cells = 0
-    with _style():
-        fig = _new_figure(8.0, height)
+    with chart_style():
+        fig = new_figure(8.0, height)
         left, right = 0.35, 0.985
         ax = fig.add_axes((left, foot_in / height, right - left, row_h * n / height))
         ax.set_xlim(-0.5, x_max + 0.5)
@@ -127,8 +124,8 @@ def heatmap(
         for i, org in enumerate(orgs):
             for d, cx in xpos.items():
                 r = cells.get((org, d), {})
-                s = _num(r.get("score"))
-                low = _flag(r.get("low_evidence")) and s is not None
+                s = num(r.get("score"))
+                low = flag(r.get("low_evidence")) and s is not None
                 fill = score_colour(s)
                 low_cells += low
                 missing_cells += s is None
@@ -136,7 +133,7 @@ def heatmap(
                 def make(cx=cx, i=i, **kw):
                     return Rectangle((cx - 0.5, i - 0.5), 1.0, 1.0, **kw)
 
-                _mark_shape(ax, make, fill, False, s is None)
+                mark_shape(ax, make, fill, False, s is None)
                 if low:
                     # Hatching plus a dashed outline drawn inside the cell, in the text colour,
                     # so it shows on dark cells too (an edge outline would vanish in the gap).
@@ -173,10 +170,10 @@ def heatmap(
                         fontsize=SMALL_PT,
                         fontweight="bold" if d == "overall" else "normal",
                         color=text_colour(fill),
-                        bbox=_label_box(fill) if low else None,
+                        bbox=label_box(fill) if low else None,
                         zorder=5,
                     )
-            label = _label(org, str(names.get(org, "")), 40)
+            label = org_label(org, str(names.get(org, "")), 40)
             ax.text(
                 -0.75,
                 i,
@@ -192,7 +189,7 @@ def heatmap(
             ax.text(
                 cx,
                 -0.75,
-                _short(framework, d),
+                dimension_short(framework, d),
                 rotation=90,
                 ha="center",
                 va="bottom",
@@ -222,7 +219,7 @@ def heatmap(
             d: float(np.median(vals))
             for d in xpos
             if d != "overall"
-            for vals in [[_num(cells[(o, d)]["score"]) for o in orgs if (o, d) in cells]]
+            for vals in [[num(cells[(o, d)]["score"]) for o in orgs if (o, d) in cells]]
             for vals in [[v for v in vals if v is not None]]
             if vals
         }
@@ -230,25 +227,25 @@ def heatmap(
             if medians:
                 lo = min(medians, key=lambda k: (round(medians[k], 1), list(xpos).index(k)))
                 title = (
-                    f"{_short(framework, lo)} has the lowest median score "
-                    f"({medians[lo]:.1f}) across {_plural(n, 'organisation')}"
+                    f"{dimension_short(framework, lo)} has the lowest median score "
+                    f"({medians[lo]:.1f}) across {plural(n, 'organisation')}"
                 )
             else:
                 title = "No organisation has a score yet"
-        _title(
+        add_title(
             fig,
             title,
             subtitle or "Each row is an organisation; darker means more mature.",
         )
-        _legend(fig, level_legend_handles(framework.levels or LEVELS), ncols=4, y=0.005)
+        add_legend(fig, level_legend_handles(framework.levels or LEVELS), ncols=4, y=0.005)
 
     overall = [
-        (o, _num(cells[(o, "overall")]["score"]))
+        (o, num(cells[(o, "overall")]["score"]))
         for o in orgs
-        if (o, "overall") in cells and _num(cells[(o, "overall")]["score"]) is not None
+        if (o, "overall") in cells and num(cells[(o, "overall")]["score"]) is not None
     ]
     alt = [
-        f"Heatmap of {_plural(n, 'organisation')} by {len(xpos) - 1} dimensions and overall "
+        f"Heatmap of {plural(n, 'organisation')} by {len(xpos) - 1} dimensions and overall "
         "score, each cell coloured by maturity level with its score written in it."
     ]
     if overall:
@@ -262,18 +259,18 @@ def heatmap(
         lo = min(medians, key=medians.get)
         hi = max(medians, key=medians.get)
         alt.append(
-            f"Lowest median: {_short(framework, lo)} ({medians[lo]:.1f}); highest: "
-            f"{_short(framework, hi)} ({medians[hi]:.1f})."
+            f"Lowest median: {dimension_short(framework, lo)} ({medians[lo]:.1f}); highest: "
+            f"{dimension_short(framework, hi)} ({medians[hi]:.1f})."
         )
     if low_cells:
         alt.append(
-            f"{_plural(low_cells, 'cell')} {'rests' if low_cells == 1 else 'rest'} on low evidence."
+            f"{plural(low_cells, 'cell')} {'rests' if low_cells == 1 else 'rest'} on low evidence."
         )
     if missing_cells:
         alt.append(
-            f"{_plural(missing_cells, 'cell')} {'has' if missing_cells == 1 else 'have'} no score."
+            f"{plural(missing_cells, 'cell')} {'has' if missing_cells == 1 else 'have'} no score."
         )
-    return _finish(fig, " ".join(alt))
+    return with_alt_text(fig, " ".join(alt))
 
 
 # --- 2. distribution per dimension -------------------------------------------------------------
@@ -303,7 +300,7 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
     low_evidence). Hollow dots rest on low evidence. The right-hand column gives the median
     and how many organisations it rests on.
     """
-    _require(scores, ["organisation", "dimension", "score", "low_evidence"], "distribution")
+    require_columns(scores, ["organisation", "dimension", "score", "low_evidence"], "distribution")
     level_names = framework.levels or LEVELS
     groups = [
         ("Hub elements", [d.id for d in framework.hub]),
@@ -326,16 +323,16 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
     stats: dict[str, tuple[float, int]] = {}
     n_orgs = int(scores["organisation"].nunique()) if len(scores) else 0
     dot = 26.0 if n_orgs <= 30 else max(9.0, 26.0 * (30 / n_orgs) ** 0.5)  # many dots: smaller
-    with _style():
+    with chart_style():
         height = round(1.9 + 0.3 * y_max, 1)
-        fig = _new_figure(7.6, height)
+        fig = new_figure(7.6, height)
         top = 1 - 0.95 / height
         bottom = 1.25 / height
         ax = fig.add_axes((0.2, bottom, 0.64, top - bottom))
         dimension_rows_frame(
             ax,
             ypos,
-            [_short(framework, d) for d in ypos],
+            [dimension_short(framework, d) for d in ypos],
             headings,
             y_max=y_max,
             level_names=level_names,
@@ -367,24 +364,17 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
                 continue
             q1, med, q3 = (float(np.quantile(vals, q)) for q in (0.25, 0.5, 0.75))
             stats[d] = (med, len(vals))
-            ax.add_patch(
-                Rectangle(
-                    (q1, yy - 0.3),
-                    max(q3 - q1, 1e-6),
-                    0.6,
-                    facecolor="#DCE6F0",
-                    edgecolor="#8A9FB5",
-                    linewidth=0.8,
-                    zorder=2,
-                )
-            )
-            ax.plot(
-                [med, med],
-                [yy - 0.36, yy + 0.36],
-                color=TEXT_DARK,
-                linewidth=2.4,
-                zorder=3,
-                solid_capstyle="butt",
+            box_and_median(
+                ax,
+                yy,
+                q1,
+                med,
+                q3,
+                half_height=0.3,
+                median_half=0.36,
+                face=BOX_FACE,
+                median_colour=TEXT_DARK,
+                z=2,
             )
             low = sub["low_evidence"].astype(bool).to_numpy()
             offs = np.array(_offsets(vals, step=0.13 if len(vals) <= 30 else 0.07))
@@ -424,10 +414,10 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
             if dims_only:
                 order = list(ypos)
                 lo = min(dims_only, key=lambda k: (round(dims_only[k][0], 1), order.index(k)))
-                title = f"{_short(framework, lo)} has the lowest median score across the system"
+                title = f"{dimension_short(framework, lo)} has the lowest median score across the system"
             else:
                 title = "No organisation has a score yet"
-        _title(
+        add_title(
             fig,
             title,
             "Each dot is one organisation; the box holds the middle half of organisations and "
@@ -455,10 +445,10 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
                 linestyle="none",
                 label="Low evidence",
             ),
-            Patch(facecolor="#DCE6F0", edgecolor="#8A9FB5", label="Middle half"),
+            Patch(facecolor=BOX_FACE, edgecolor=BOX_EDGE, label="Middle half"),
             Line2D([], [], color=TEXT_DARK, linewidth=2.4, label="Median"),
         ]
-        _legend(fig, handles, ncols=4, y=0.005)
+        add_legend(fig, handles, ncols=4, y=0.005)
 
     alt = [
         "For each dimension, a dot for every organisation's score on the 0 to 4 scale over a "
@@ -468,15 +458,15 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
         lo = min(dims_only, key=lambda k: dims_only[k][0])
         hi = max(dims_only, key=lambda k: dims_only[k][0])
         alt.append(
-            f"Medians range from {dims_only[lo][0]:.1f} ({_short(framework, lo)}) to "
-            f"{dims_only[hi][0]:.1f} ({_short(framework, hi)})."
+            f"Medians range from {dims_only[lo][0]:.1f} ({dimension_short(framework, lo)}) to "
+            f"{dims_only[hi][0]:.1f} ({dimension_short(framework, hi)})."
         )
     if "overall" in stats:
         alt.append(
             f"The median overall score is {stats['overall'][0]:.1f} across "
-            f"{_plural(stats['overall'][1], 'organisation')}."
+            f"{plural(stats['overall'][1], 'organisation')}."
         )
-    return _finish(fig, " ".join(alt))
+    return with_alt_text(fig, " ".join(alt))
 
 
 # --- 3. most improved and most declined --------------------------------------------------------
@@ -496,7 +486,7 @@ def movers(
     rises and falls are drawn (the caller's table lists the rest). The band of +/-0.25
     either side of zero is shaded and labelled: movement inside it is not a real change.
     """
-    _require(changes, ["label", "change", "direction", "items_compared"], "movers")
+    require_columns(changes, ["label", "change", "direction", "items_compared"], "movers")
     df = changes[changes["change"].notna()].copy()
     df["change"] = df["change"].astype(float)
     df = df.sort_values(["change", "label"], ascending=[False, True])
@@ -509,13 +499,13 @@ def movers(
         shown = pd.concat([df.head(limit), df.tail(limit)])
         trimmed = True
     n = max(len(shown), 1)
-    with _style():
+    with chart_style():
         height = round(1.85 + 0.28 * n, 2)
-        fig = _new_figure(7.6, height)
+        fig = new_figure(7.6, height)
         top = 1 - 0.95 / height
         bottom = 1.05 / height
         ax = fig.add_axes((0.36, bottom, 0.58, top - bottom))
-        _ticks(ax)
+        tick_fonts(ax)
         # Room either side for the value labels (about 0.95 in of a 4.4 in axis), so a long
         # bar's label never runs into the organisation names.
         lo0 = min(float(df["change"].min()), 0.0) if len(df) else 0.0
@@ -563,7 +553,7 @@ def movers(
             ax.text(
                 c + (0.04 if c >= 0 else -0.04),
                 i,
-                f"{text}  ({_plural(int(r.items_compared), 'item')})",
+                f"{text}  ({plural(int(r.items_compared), 'item')})",
                 ha="left" if c >= 0 else "right",
                 va="center",
                 fontsize=SMALL_PT,
@@ -580,11 +570,11 @@ def movers(
             else:
                 title = f"{up} improved and {down} declined since their previous assessment"
         sub = subtitle or (
-            f"{_plural(len(df), 'organisation')} compared; {steady} with no real change "
+            f"{plural(len(df), 'organisation')} compared; {steady} with no real change "
             f"(within ±{REAL_CHANGE:g})."
             + (f" The {limit} largest rises and falls are shown." if trimmed else "")
         )
-        _title(fig, title, sub)
+        add_title(fig, title, sub)
         handles = [
             Patch(facecolor=IMPROVED_FILL, edgecolor="white", label="Improved (+0.25 or more)"),
             Patch(
@@ -595,10 +585,10 @@ def movers(
             ),
             Patch(facecolor=STEADY_FILL, edgecolor="white", label="No real change"),
         ]
-        _legend(fig, handles, ncols=3, y=0.005)
+        add_legend(fig, handles, ncols=3, y=0.005)
 
     alt = [
-        f"Bar chart of the change in score for {_plural(len(df), 'organisation')} since their "
+        f"Bar chart of the change in score for {plural(len(df), 'organisation')} since their "
         f"previous assessment: {up} improved, {down} declined and {steady} showed no real change."
     ]
     if len(df):
@@ -606,7 +596,7 @@ def movers(
         alt.append(f"Largest rise: {best['label']} ({format_change(best['change'])}).")
         if float(worst["change"]) < 0:
             alt.append(f"Largest fall: {worst['label']} ({format_change(worst['change'])}).")
-    return _finish(fig, " ".join(alt))
+    return with_alt_text(fig, " ".join(alt))
 
 
 # --- 4. item-level distribution for one dimension ----------------------------------------------
@@ -633,7 +623,7 @@ def item_distribution(
     in the sequential palette, then N/A, don't know and not answered as white hatched or
     dashed segments. Counts are written in the segments wide enough to hold them.
     """
-    _require(summary, ITEM_COLUMNS, "item_distribution")
+    require_columns(summary, ITEM_COLUMNS, "item_distribution")
     level_names = level_names or LEVELS
     rows = summary.reset_index(drop=True)
     n = max(len(rows), 1)
@@ -642,14 +632,14 @@ def item_distribution(
     ]
     totals = rows[keys].sum(axis=1).astype(float) if len(rows) else pd.Series([0.0])
     total = float(totals.max()) if len(totals) else 0.0
-    with _style():
+    with chart_style():
         row_in = 0.62
         height = round(1.95 + row_in * n, 2)
-        fig = _new_figure(8.0, height)
+        fig = new_figure(8.0, height)
         top = 1 - 0.75 / height
         bottom = 1.3 / height
         ax = fig.add_axes((0.38, bottom, 0.585, top - bottom))
-        _ticks(ax)
+        tick_fonts(ax)
         ax.set_xlim(0, max(total, 1.0))
         ax.set_ylim(n - 0.5, -0.5)
         for side in ("top", "right", "left"):
@@ -711,11 +701,11 @@ def item_distribution(
                         fontsize=SMALL_PT,
                         color=ink,
                         zorder=4,
-                        bbox=None if k.startswith("level_") else _label_box("white"),
+                        bbox=None if k.startswith("level_") else label_box("white"),
                     )
                 left += count
         medians = (
-            {r["item"]: _num(r.get("median")) for r in rows.to_dict("records")}
+            {r["item"]: num(r.get("median")) for r in rows.to_dict("records")}
             if "median" in rows.columns
             else {}
         )
@@ -727,7 +717,7 @@ def item_distribution(
                 title = f"Item {lo} has the lowest median score ({scored[lo]:.1f})"
             else:
                 title = "No item has been answered yet"
-        _title(
+        add_title(
             fig,
             title,
             subtitle or "Each bar is one item; segments count organisations at each level.",
@@ -753,10 +743,10 @@ def item_distribution(
                         label=label,
                     )
                 )
-        _legend(fig, handles, ncols=4, y=0.005)
+        add_legend(fig, handles, ncols=4, y=0.005)
 
     alt = [
-        f"Stacked bars for {_plural(len(rows), 'item')}, counting how many organisations "
+        f"Stacked bars for {plural(len(rows), 'item')}, counting how many organisations "
         "rated each item at each level from 0 to 4, with N/A, don't know and not answered "
         "shown separately."
     ]
@@ -766,14 +756,4 @@ def item_distribution(
         alt.append(
             f"Lowest median: {lo} ({scored[lo]:.1f}); highest median: {hi} ({scored[hi]:.1f})."
         )
-    return _finish(fig, " ".join(alt))
-
-
-__all__ = [
-    "heatmap",
-    "distribution",
-    "movers",
-    "item_distribution",
-    "DECLINED_FILL",
-    "IMPROVED_FILL",
-]
+    return with_alt_text(fig, " ".join(alt))

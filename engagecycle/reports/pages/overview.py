@@ -1,377 +1,45 @@
 """The system overview: one period, every organisation (design §6, `notebooks/overview.ipynb`).
 
 Same shape as the single-organisation report: `prepare_overview()` loads (or reads the
-batch's bundle), `build_overview()` computes every table once from the score and item tables,
-and one pure function per section turns those tables into escaped HTML. The notebook is one
-call per section.
+batch's bundle), `tables.build_overview()` computes every table once from the score and item
+tables, and one pure function per section turns those tables into escaped HTML. The notebook
+is one call per section.
 
 This page is for the people who run the programme, so unlike an organisation's report it
-names organisations. Change is always like-for-like (benchmark.year_on_year per
-organisation) and hand-overs come from benchmark.baton per organisation, so every number
-here agrees with the organisations' own reports.
+names organisations. Change and hand-overs come from the same benchmarking rules as each
+organisation's report (`benchmark.system`), so every number here agrees with theirs.
 """
 
 from __future__ import annotations
 
 import math
-import string
-from dataclasses import dataclass
-from urllib.parse import quote
 
-import pandas as pd
-
-from ..assessment import period_slug
-from ..benchmark import (
-    BATON_COLUMNS,
+from ...assessment import period_slug
+from ...benchmark.rules import (
     CHANGE_MIN_ITEMS,
     CHANGE_MIN_SHARE,
+    DROPPED_BELOW,
     NOT_ENOUGH,
     REAL_CHANGE,
-    YOY_COLUMNS,
-    baton,
+    format_change,
     is_change,
-    year_on_year,
 )
-from ..charts_system import distribution, format_change, heatmap
-from ..charts_system import movers as movers_chart
-from ..errors import EngageError
-from ..framework import Framework
-from ..levels import LEVELS, MAX_LEVEL, band, bands
-from ..scoring import LOW_EVIDENCE_BELOW
-from .data import Scored, read_bundle, resolve_period, score_folder
-from .notebook import _Html
-from .sections import _join, esc, figure_html, level_badge, num, pct, plural
+from ...charts.system import distribution, heatmap, org_label
+from ...charts.system import movers as movers_chart
+from ...errors import EngageError
+from ...levels import LEVELS, MAX_LEVEL, band
+from ...scoring import LOW_EVIDENCE_BELOW
+from ...words import dimension_short, handover_name, join_words, plural
+from ..data import Scored, read_bundle, resolve_period, score_folder
+from ..tables import OverviewData, build_overview, top_movers, weakest_stage
+from .html import Html, cap_first, esc, figure_html, kpi_card, level_badge, missing, num, pct
+from .links import dimension_link, link_href, linked, report_link
+from .page import Page
 
 HEATMAP_ROWS = 40  # organisations per heatmap chart: one A4 page each
-MOVERS_LISTED = 5
 WELL_ANSWERED = 0.9
 
-ORG_COLUMNS = [
-    "organisation",
-    "name",
-    "org_type",
-    "peer_group",
-    "score",
-    "level",
-    "completeness",
-    "low_evidence",
-    "low_dimensions",
-    "unknown",
-    "unanswered",
-    "answers",
-    "unconfirmed",
-    "previous_period",
-    "items_compared",
-    "coverage",
-    "change",
-    "direction",
-]
-DIM_SUMMARY_COLUMNS = [
-    "dimension",
-    "title",
-    "kind",
-    "n",
-    "median",
-    "q1",
-    "q3",
-    "min",
-    "max",
-    *[f"level_{k}" for k in range(MAX_LEVEL + 1)],
-    "no_score",
-    "low_evidence",
-]
-HANDOVER_COLUMNS = [
-    "from_stage",
-    "to_stage",
-    "item",
-    "statement",
-    "organisations",
-    "dropped",
-    "passed",
-    "not_known",
-    "not_applicable",
-    "median",
-    "dropped_by",
-]
-
-
-# ---------------------------------------------------------------- links
-
-
-def link_href(pattern: str, what: str, **fields: str) -> str:
-    """The address for one link from a pattern like "reports/{organisation}.html"; "" if none.
-
-    Values are URL-quoted (a code or id can never break out of the path), and an unknown
-    placeholder is a clear error naming the parameter and the placeholders allowed.
-    """
-    pattern = str(pattern or "").strip()
-    if not pattern:
-        return ""
-    allowed = sorted(fields)
-    try:
-        names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
-    except ValueError as exc:
-        raise EngageError(f"{what} pattern {pattern!r} is not valid: {exc}") from None
-    bad = [n for n in names if n not in fields]
-    if bad:
-        raise EngageError(
-            f"{what} pattern {pattern!r} uses {{{bad[0]}}}; allowed placeholders: "
-            + ", ".join("{" + a + "}" for a in allowed)
-        )
-    return pattern.format(**{k: quote(str(v), safe="") for k, v in fields.items()})
-
-
-def linked(text_html: str, href: str) -> str:
-    """`text_html` (already escaped) wrapped in a link when there is an address."""
-    return f'<a href="{esc(href)}">{text_html}</a>' if href else text_html
-
-
-# ---------------------------------------------------------------- the tables (pure)
-
-
-@dataclass
-class OverviewData:
-    period: str
-    peer_group: str
-    framework: Framework
-    scores: pd.DataFrame  # score-table rows of the period (and peer group)
-    organisations: pd.DataFrame  # ORG_COLUMNS, one row per organisation, best overall first
-    changes: pd.DataFrame  # YOY_COLUMNS + organisation: like-for-like, comparable ones only
-    batons: pd.DataFrame  # BATON_COLUMNS + organisation
-    handovers: pd.DataFrame  # HANDOVER_COLUMNS, one row per hand-over, weakest first
-    dimensions: pd.DataFrame  # DIM_SUMMARY_COLUMNS, dimensions then hub/cycle/overall
-
-
-def period_rows(scores: pd.DataFrame, period: str, peer_group: str = "") -> pd.DataFrame:
-    """Score-table rows of one period, optionally one peer group (clear error if empty)."""
-    rows = scores[scores["period"].astype(str).eq(period)]
-    group = str(peer_group or "").strip()
-    if group:
-        groups = sorted(g for g in rows["peer_group"].astype(str).unique() if g)
-        rows = rows[rows["peer_group"].astype(str).eq(group)]
-        if rows.empty:
-            raise EngageError(
-                f"no organisation in peer group {group!r} has an assessment for {period}; "
-                f"peer groups in {period}: {', '.join(groups) or 'none'}"
-            )
-    return rows.reset_index(drop=True)
-
-
-def system_changes(
-    items: pd.DataFrame, organisations: list[str], period: str, framework: Framework
-) -> pd.DataFrame:
-    """benchmark.year_on_year for each organisation that has an earlier assessment."""
-    by_org = {str(k): g for k, g in items.groupby(items["organisation"].astype(str), sort=False)}
-    parts = []
-    for org in organisations:
-        own = by_org.get(org)
-        if own is None:
-            continue
-        yoy = year_on_year(own, org, period, framework)
-        if yoy["previous_period"].eq("").all():
-            continue
-        parts.append(yoy.assign(organisation=org))
-    cols = ["organisation", *YOY_COLUMNS]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
-
-
-def system_batons(
-    items: pd.DataFrame, organisations: list[str], period: str, framework: Framework
-) -> pd.DataFrame:
-    """benchmark.baton for every organisation, stacked with an organisation column."""
-    by_org = {str(k): g for k, g in items.groupby(items["organisation"].astype(str), sort=False)}
-    parts = [
-        baton(by_org[org], org, period, framework).assign(organisation=org)
-        for org in organisations
-        if org in by_org
-    ]
-    cols = ["organisation", *BATON_COLUMNS]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
-
-
-def handover_summary(batons: pd.DataFrame) -> pd.DataFrame:
-    """How many organisations drop each hand-over; the most dropped (then lowest median) first."""
-    rows = []
-    for (frm, to), g in batons.groupby(["from_stage", "to_stage"], sort=False):
-        values = g["value"].astype(float).dropna()
-        rows.append(
-            {
-                "from_stage": frm,
-                "to_stage": to,
-                "item": g["item"].iloc[0],
-                "statement": g["statement"].iloc[0],
-                "organisations": len(g),
-                "dropped": int(g["state"].eq("dropped").sum()),
-                "passed": int(g["state"].eq("passed").sum()),
-                "not_known": int(g["state"].eq("not known").sum()),
-                "not_applicable": int(g["state"].eq("not applicable").sum()),
-                "median": float(values.median()) if len(values) else math.nan,
-                "dropped_by": sorted(g.loc[g["state"].eq("dropped"), "organisation"].astype(str)),
-            }
-        )
-    out = pd.DataFrame(rows, columns=HANDOVER_COLUMNS)
-    if len(out):
-        out["_o"] = range(len(out))
-        out = out.sort_values(
-            ["dropped", "median", "_o"], ascending=[False, True, True], na_position="last"
-        ).drop(columns="_o")
-    return out.reset_index(drop=True)
-
-
-def dimension_summary(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """Per dimension (and hub, cycle, overall): spread of scores and organisations per level."""
-    order = [(d.id, d.title, d.kind) for d in framework.dimensions] + [
-        ("hub", "Hub (mean of elements)", "hub"),
-        ("cycle", "Cycle (mean of stages)", "cycle"),
-        ("overall", "Overall", "overall"),
-    ]
-    rows = []
-    for dim, title, kind in order:
-        sub = scores[scores["dimension"].eq(dim)]
-        vals = sub["score"].astype(float).dropna()
-        row = {"dimension": dim, "title": title, "kind": kind, "n": len(vals)}
-        if len(vals):
-            row.update(
-                median=float(vals.median()),
-                q1=float(vals.quantile(0.25)),
-                q3=float(vals.quantile(0.75)),
-                min=float(vals.min()),
-                max=float(vals.max()),
-            )
-        else:
-            row.update(median=math.nan, q1=math.nan, q3=math.nan, min=math.nan, max=math.nan)
-        levels = bands(vals) if len(vals) else pd.Series(dtype=object)
-        for k in range(MAX_LEVEL + 1):
-            row[f"level_{k}"] = int(levels.eq(LEVELS[k]).sum())
-        row["no_score"] = int(sub["score"].isna().sum())
-        row["low_evidence"] = int(sub["low_evidence"].astype(bool).sum())
-        rows.append(row)
-    return pd.DataFrame(rows, columns=DIM_SUMMARY_COLUMNS)
-
-
-def organisation_table(
-    scores: pd.DataFrame, changes: pd.DataFrame, framework: Framework
-) -> pd.DataFrame:
-    """One row per organisation: overall score and level, completeness, like-for-like change."""
-    overall = scores[scores["dimension"].eq("overall")]
-    dims = scores[scores["dimension"].isin(list(framework.by_id))]
-    low = (
-        dims[dims["low_evidence"].astype(bool)]
-        .groupby(dims["organisation"].astype(str))["dimension"]
-        .agg(list)
-        .to_dict()
-    )
-    ch = (
-        changes[changes["dimension"].eq("overall")].set_index("organisation")
-        if len(changes)
-        else pd.DataFrame()
-    )
-    rows = []
-    for r in overall.to_dict("records"):
-        org = str(r["organisation"])
-        c = ch.loc[org] if org in ch.index else None
-        rows.append(
-            {
-                "organisation": org,
-                "name": r["name"],
-                "org_type": r["org_type"],
-                "peer_group": r["peer_group"],
-                "score": r["score"],
-                "level": r["level"],
-                "completeness": r["completeness"],
-                "low_evidence": bool(r["low_evidence"]),
-                "low_dimensions": low.get(org, []),
-                "unknown": int(r["unknown"]),
-                "unanswered": int(r["unanswered"]),
-                "answers": int(r["items"]) - int(r["unanswered"]),
-                "unconfirmed": int(r["unconfirmed"]),
-                "previous_period": c["previous_period"] if c is not None else "",
-                "items_compared": int(c["items_compared"]) if c is not None else 0,
-                "coverage": float(c["coverage"]) if c is not None else math.nan,
-                "change": float(c["change"]) if c is not None else math.nan,
-                "direction": str(c["direction"]) if c is not None else "",
-            }
-        )
-    out = pd.DataFrame(rows, columns=ORG_COLUMNS)
-    out["score"] = out["score"].astype(float)
-    out["change"] = out["change"].astype(float)
-    out["coverage"] = out["coverage"].astype(float)
-    out = out.sort_values(["score", "organisation"], ascending=[False, True], na_position="last")
-    return out.reset_index(drop=True)
-
-
-def build_overview(
-    scores: pd.DataFrame,
-    items: pd.DataFrame,
-    framework: Framework,
-    period: str,
-    peer_group: str = "",
-) -> OverviewData:
-    """Every table of the overview for one period, from the score and item tables."""
-    rows = period_rows(scores, period, peer_group)
-    orgs = sorted(rows["organisation"].astype(str).unique())
-    changes = system_changes(items, orgs, period, framework)
-    batons = system_batons(items, orgs, period, framework)
-    return OverviewData(
-        period=period,
-        peer_group=str(peer_group or "").strip(),
-        framework=framework,
-        scores=rows,
-        organisations=organisation_table(rows, changes, framework),
-        changes=changes,
-        batons=batons,
-        handovers=handover_summary(batons),
-        dimensions=dimension_summary(rows, framework),
-    )
-
-
-def weakest_stage(ov: OverviewData) -> dict:
-    """The stage with the lowest median score ({} when no stage has a score)."""
-    stages = {d.id for d in ov.framework.stages}
-    st = ov.dimensions[ov.dimensions["dimension"].isin(stages) & ov.dimensions["median"].notna()]
-    if st.empty:
-        return {}
-    st = st.assign(_o=range(len(st)), _m=st["median"].round(9))
-    return st.sort_values(["_m", "_o"]).iloc[0].to_dict()
-
-
-def movers(ov: OverviewData, direction: str, n: int = MOVERS_LISTED) -> pd.DataFrame:
-    """The `n` organisations that improved (or declined) most, like-for-like overall.
-
-    Only organisations whose overall change is reported qualify: one with too few comparable
-    answers has no change to rank (benchmark.enough_to_compare).
-    """
-    orgs = ov.organisations
-    sub = orgs[orgs["direction"].eq(direction) & orgs["direction"].map(is_change)]
-    return sub.sort_values(
-        ["change", "organisation"], ascending=[direction == "declined", True]
-    ).head(n)
-
-
 # ---------------------------------------------------------------- sections (pure HTML)
-
-
-def _stage(framework: Framework, dim: str) -> str:
-    d = framework.by_id.get(dim)
-    return d.short[:1].upper() + d.short[1:] if d else dim
-
-
-def _hop(framework: Framework, frm: str, to: str) -> str:
-    return f"{_stage(framework, frm)} → {_stage(framework, to)}"
-
-
-def _org_link(code: str, name: str, report_links: str, period: str) -> str:
-    href = link_href(report_links, "report_links", organisation=code, period=period_slug(period))
-    return linked(esc(name), href)
-
-
-def _dim_link(dim: str, title: str, dimension_links: str, period: str) -> str:
-    href = link_href(dimension_links, "dimension_links", dimension=dim, period=period_slug(period))
-    return linked(esc(title), href)
 
 
 def page_title(ov: OverviewData) -> str:
@@ -434,13 +102,13 @@ def headline(ov: OverviewData) -> str:
     if len(hand) and int(hand.iloc[0]["dropped"]) > 0:
         h = hand.iloc[0]
         parts.append(
-            f"the baton is most often dropped at <strong>{esc(_hop(fw, h.from_stage, h.to_stage))}"
+            f"the baton is most often dropped at <strong>{esc(handover_name(fw, h.from_stage, h.to_stage))}"
             f"</strong> ({int(h.dropped)} of {int(h.organisations)} organisations)"
         )
     elif len(hand):
         parts.append("no organisation drops the baton at any hand-over")
     if parts:
-        sentences.append(_cap_first("; ".join(parts)) + ".")
+        sentences.append(cap_first("; ".join(parts)) + ".")
     low = orgs[orgs["low_dimensions"].map(len).gt(0)]
     if len(low):
         sentences.append(
@@ -456,25 +124,19 @@ def headline(ov: OverviewData) -> str:
         meta.append(plural(len(groups), "peer group"))
     meta.append("for the programme team: organisations are named")
 
-    def card(label: str, value: str, sub: str) -> str:
-        return (
-            f'<div class="kpi"><p class="label">{label}</p><p class="value">{value}</p>'
-            f'<p class="sub">{sub}</p></div>'
-        )
-
     cards = [
-        card("Organisations", str(n), f"assessed in {esc(ov.period)}"),
-        card("Median overall score", f"{num(med)} / 4", esc(band(med) or "no score")),
-        card(
+        kpi_card("Organisations", str(n), f"assessed in {esc(ov.period)}"),
+        kpi_card("Median overall score", f"{num(med)} / 4", esc(band(med) or "no score")),
+        kpi_card(
             "Improved / declined",
             f"{up} / {down}" if len(comparable) else "–",
             f"of {len(comparable)} comparable"
             if len(comparable)
             else ("too few comparable answers" if len(too_few) else "no earlier year"),
         ),
-        card(
+        kpi_card(
             "Weakest stage",
-            esc(_stage(fw, ws["dimension"])) if ws else "–",
+            esc(dimension_short(fw, ws["dimension"])) if ws else "–",
             f"median {num(ws['median'])}" if ws else "no stage scored",
         ),
     ]
@@ -490,14 +152,6 @@ def headline(ov: OverviewData) -> str:
         + "".join(cards)
         + "</div>"
     )
-
-
-def _cap_first(text: str) -> str:
-    """Capitalise the first visible letter, skipping any leading tags."""
-    i = 0
-    while i < len(text) and text[i] == "<":
-        i = text.find(">", i) + 1
-    return text[:i] + text[i : i + 1].upper() + text[i + 1 :]
 
 
 def heatmap_section(ov: OverviewData) -> str:
@@ -575,7 +229,7 @@ def distribution_section(ov: OverviewData, dimension_links: str = "") -> str:
             title = (
                 esc(r["title"])
                 if summary
-                else _dim_link(dim, r["title"], dimension_links, ov.period)
+                else dimension_link(dim, r["title"], dimension_links, period_slug(ov.period))
             )
             cells = "".join(
                 f"<td class='num'>{int(r[f'level_{k}']) or '<span class=muted>·</span>'}</td>"
@@ -629,13 +283,13 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
     not_compared = []
     if len(first):
         not_compared.append(
-            f"{esc(_join([str(c) for c in first['organisation']]))} "
+            f"{esc(join_words([str(c) for c in first['organisation']]))} "
             f"({'first assessment' if len(first) == 1 else 'first assessments'})"
         )
     if len(too_few):
         shown = [f"{r.organisation} ({_coverage(r)})" for r in too_few.itertuples()]
         not_compared.append(
-            f"{esc(_join(shown))}: too few comparable answers (a change needs at least "
+            f"{esc(join_words(shown))}: too few comparable answers (a change needs at least "
             f"{CHANGE_MIN_SHARE:.0%} of the applicable items answered in both years)"
         )
     note = f"<p class='muted'>Not compared: {'; '.join(not_compared)}.</p>" if not_compared else ""
@@ -646,15 +300,15 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
         )
         return "<section><h2>Most improved and most declined</h2>" + body + note + "</section>"
     chart_df = comparable.assign(
-        label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
+        label=[org_label(r.organisation, r.name, 36) for r in comparable.itertuples()]
     )
 
     def table(direction: str, empty: str) -> str:
-        top = movers(ov, direction)
+        top = top_movers(ov, direction)
         if top.empty:
             return f"<p class='muted'>{empty}</p>"
         rows = "".join(
-            f"<tr><td>{_org_link(r.organisation, r.name, report_links, ov.period)}</td>"
+            f"<tr><td>{report_link(r.organisation, r.name, report_links, period_slug(ov.period))}</td>"
             f"<td class='num'>{format_change(r.change)}</td>"
             f"<td class='num'>{num(r.score)}</td>"
             f"<td class='num'>{esc(r.previous_period)}</td>"
@@ -699,11 +353,6 @@ def _coverage(r) -> str:
     return "none comparable" if cov != cov or not cov else f"{cov * 100:.0f}%"
 
 
-def _chart_label(code: str, name: str, width: int = 36) -> str:
-    text = f"{code} {name}" if name and name != code else str(code)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def handovers_section(ov: OverviewData, report_links: str = "") -> str:
     fw = ov.framework
     h = ov.handovers
@@ -717,7 +366,7 @@ def handovers_section(ov: OverviewData, report_links: str = "") -> str:
     if int(worst["dropped"]):
         lead = (
             f"The baton is most often dropped at <strong>"
-            f"{esc(_hop(fw, worst.from_stage, worst.to_stage))}</strong>: "
+            f"{esc(handover_name(fw, worst.from_stage, worst.to_stage))}</strong>: "
             f"{int(worst.dropped)} of {int(worst.organisations)} organisations rate it below "
             "Developing."
         )
@@ -727,7 +376,9 @@ def handovers_section(ov: OverviewData, report_links: str = "") -> str:
     if len(never) and int(worst["dropped"]):
         lead += (
             " No organisation drops the baton at "
-            + _join([esc(_hop(fw, r.from_stage, r.to_stage)) for r in never.itertuples()])
+            + join_words(
+                [esc(handover_name(fw, r.from_stage, r.to_stage)) for r in never.itertuples()]
+            )
             + "."
         )
     rows = []
@@ -743,7 +394,7 @@ def handovers_section(ov: OverviewData, report_links: str = "") -> str:
             for c in r.dropped_by
         )
         rows.append(
-            f"<tr><td><strong>{esc(_hop(fw, r.from_stage, r.to_stage))}</strong>"
+            f"<tr><td><strong>{esc(handover_name(fw, r.from_stage, r.to_stage))}</strong>"
             f"<br><span class='muted'>{esc(r.statement)}</span></td>"
             f"<td class='num'>{int(r.dropped)} of {int(r.organisations)}"
             f"<span class='bar' aria-hidden='true'><span style='width:{share * 100:.0f}%'>"
@@ -758,7 +409,8 @@ def handovers_section(ov: OverviewData, report_links: str = "") -> str:
         "<table class='compact'><thead><tr><th>Hand-over</th><th class='num'>Dropped</th>"
         "<th class='num'>Passed</th><th class='num'>Not known</th><th>Median level</th>"
         f"<th>Dropped by</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "<p class='muted'>Dropped: the hand-over item is rated below 2 (Developing). Not known: "
+        f"<p class='muted'>Dropped: the hand-over item is rated below {DROPPED_BELOW:g} (Developing). "
+        "Not known: "
         "the item was not answered or the team did not know.</p></section>"
     )
 
@@ -783,11 +435,11 @@ def completeness_section(ov: OverviewData, report_links: str = "") -> str:
         shown = orgs[orgs["low_dimensions"].map(len).gt(0) | orgs["low_evidence"]]
         shown = shown.sort_values(["completeness", "organisation"])
         rows = "".join(
-            f"<tr><td>{_org_link(r.organisation, r.name, report_links, ov.period)} "
+            f"<tr><td>{report_link(r.organisation, r.name, report_links, period_slug(ov.period))} "
             f"<span class='muted'>({esc(r.organisation)})</span></td>"
             f"<td class='num'>{pct(r.completeness)}</td>"
             f"<td class='num'>{int(r.unknown)}</td><td class='num'>{int(r.unanswered)}</td>"
-            f"<td>{esc(_join([_stage(fw, d) for d in r.low_dimensions])) or 'none'}</td></tr>"
+            f"<td>{esc(join_words([dimension_short(fw, d) for d in r.low_dimensions])) or 'none'}</td></tr>"
             for r in shown.itertuples()
         )
         parts.append(
@@ -824,9 +476,7 @@ def organisations_section(ov: OverviewData, report_links: str = "") -> str:
         href = link_href(
             report_links, "report_links", organisation=r.organisation, period=period_slug(ov.period)
         )
-        score = (
-            num(r.score) if not _missing_score(r.score) else "<span class='muted'>no score</span>"
-        )
+        score = num(r.score) if not missing(r.score) else "<span class='muted'>no score</span>"
         unconfirmed = (
             f"{int(r.unconfirmed)} <span class='muted'>({r.unconfirmed / r.answers * 100:.0f}%)"
             "</span>"
@@ -864,10 +514,6 @@ def organisations_section(ov: OverviewData, report_links: str = "") -> str:
     )
 
 
-def _missing_score(x) -> bool:
-    return x is None or x != x
-
-
 def method_note(ov: OverviewData) -> str:
     fw = ov.framework
     group = (
@@ -900,7 +546,8 @@ def method_note(ov: OverviewData) -> str:
         "starting point that the team has not yet confirmed or changed. They count in the "
         "scores but not in any change.</li>"
         "<li><strong>Hand-overs</strong>: one item in each stage checks whether the previous "
-        "stage's learning reaches it. Rated below 2 (Developing) counts as a dropped baton.</li>"
+        f"stage's learning reaches it. Rated below {DROPPED_BELOW:g} (Developing) counts as a "
+        "dropped baton.</li>"
         "<li>This page names organisations and is meant for the programme team. Each "
         "organisation's own report compares it with anonymous peers.</li>"
         "</ul><p class='muted'>"
@@ -912,8 +559,19 @@ def method_note(ov: OverviewData) -> str:
 # ---------------------------------------------------------------- what the notebook calls
 
 
-class Overview:
-    """The overview notebook's one object: one method per section, each returning HTML."""
+class Overview(Page):
+    """The overview notebook's one object: one method per section, each returning Html."""
+
+    sections = (
+        "headline",
+        "heatmap",
+        "distribution",
+        "movers",
+        "handovers",
+        "completeness",
+        "organisations",
+        "method",
+    )
 
     def __init__(
         self,
@@ -935,43 +593,29 @@ class Overview:
     def title(self) -> str:
         return page_title(self.data)
 
-    def headline(self) -> _Html:
-        footer = f"{self.title} · engagecycle"
-        return _Html(headline(self.data), {"title": self.title, "footer": footer})
+    def headline(self) -> Html:
+        return self.head(headline(self.data))
 
-    def heatmap(self) -> _Html:
-        return _Html(heatmap_section(self.data))
+    def heatmap(self) -> Html:
+        return Html(heatmap_section(self.data))
 
-    def distribution(self) -> _Html:
-        return _Html(distribution_section(self.data, self.dimension_links))
+    def distribution(self) -> Html:
+        return Html(distribution_section(self.data, self.dimension_links))
 
-    def movers(self) -> _Html:
-        return _Html(movers_section(self.data, self.report_links))
+    def movers(self) -> Html:
+        return Html(movers_section(self.data, self.report_links))
 
-    def handovers(self) -> _Html:
-        return _Html(handovers_section(self.data, self.report_links))
+    def handovers(self) -> Html:
+        return Html(handovers_section(self.data, self.report_links))
 
-    def completeness(self) -> _Html:
-        return _Html(completeness_section(self.data, self.report_links))
+    def completeness(self) -> Html:
+        return Html(completeness_section(self.data, self.report_links))
 
-    def organisations(self) -> _Html:
-        return _Html(organisations_section(self.data, self.report_links))
+    def organisations(self) -> Html:
+        return Html(organisations_section(self.data, self.report_links))
 
-    def method(self) -> _Html:
-        return _Html(method_note(self.data))
-
-    def all_sections(self) -> str:
-        parts = [
-            self.headline(),
-            self.heatmap(),
-            self.distribution(),
-            self.movers(),
-            self.handovers(),
-            self.completeness(),
-            self.organisations(),
-            self.method(),
-        ]
-        return "\n".join(p.html for p in parts)
+    def method(self) -> Html:
+        return Html(method_note(self.data))
 
 
 def prepare_overview(

@@ -6,23 +6,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..assessment import period_slug
-from ..errors import EngageError
+from ...assessment import period_slug
 from .execute import NotebookRunner
 from .export import html_to_pdf, notebook_to_html, write_html
-
-REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO / "notebooks"
-
-
-def notebook_path(name: str) -> Path:
-    path = NOTEBOOKS / f"{name}.ipynb"
-    if not path.exists():
-        raise EngageError(
-            f"notebook not found: {path}. Reports run from a checkout of the repository "
-            "(pip install -e .), where notebooks/ sits beside the package."
-        )
-    return path
+from .notebooks import REPO, notebook_path, report_parameters
 
 
 def report_filename(organisation: str, period: str) -> str:
@@ -61,7 +48,7 @@ def render_notebook(
     """Execute notebooks/<name>.ipynb with `parameters` and write it as a board-style page.
 
     The page title and footer come from the first output carrying `engagecycle` metadata
-    (see `notebook._Html`), else `default_title`. Pass a `runner` to reuse its kernel.
+    (see `pages.html.Html`), else `default_title`. Pass a `runner` to reuse its kernel.
     """
     start = time.perf_counter()
     own_runner = runner is None
@@ -85,30 +72,6 @@ def render_notebook(
         result.files.append(str(result.pdf))
     result.seconds = time.perf_counter() - start
     return result
-
-
-def report_parameters(
-    organisation: str,
-    period: str,
-    *,
-    assessments: str | Path = "assessments",
-    bundle: str | Path = "",
-    peer_group: str = "",
-    anonymise: bool = True,
-    min_peers: int = 5,
-    as_of: str = "",
-) -> dict:
-    """Parameters for notebooks/report.ipynb, with absolute paths (workers share no cwd)."""
-    return {
-        "organisation": str(organisation),
-        "period": str(period),
-        "assessments": str(Path(assessments).resolve()),
-        "bundle": str(Path(bundle).resolve()) if bundle else "",
-        "peer_group": peer_group or "",
-        "anonymise": bool(anonymise),
-        "min_peers": int(min_peers),
-        "as_of": as_of or "",
-    }
 
 
 def render_report(

@@ -7,15 +7,14 @@ from a file or an error message is escaped.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
-from urllib.parse import quote
 
-from .. import __version__
-from ..levels import band_index
-from ..scoring import LOW_EVIDENCE_BELOW
+from ... import __version__
+from ...scoring import LOW_EVIDENCE_BELOW
+from .html import esc, score_badge
+from .links import file_href
 
-CSS_FILE = Path(__file__).parent / "templates" / "board" / "board.css"
+CSS_FILE = Path(__file__).parents[1] / "templates" / "board" / "board.css"
 EXTRA_CSS = """
 .status-ok { color: #007f3b; font-weight: bold; }
 .status-failed { color: #d5281b; font-weight: bold; }
@@ -26,24 +25,14 @@ td .level { white-space: nowrap; min-width: 0; }
 """
 
 
-def e(value) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def href(path: str) -> str:
-    """A relative link to one of the batch's own files (each path segment URL-quoted)."""
-    return e("/".join(quote(part, safe="") for part in str(path).split("/")))
-
-
 def _page(title: str, body: str, footer: str) -> str:
     css = CSS_FILE.read_text(encoding="utf-8")
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="engagecycle">\n'
-        f"<title>{e(title)}</title>\n<style>\n{css}\n{EXTRA_CSS}</style>\n</head>\n<body>\n"
-        f'<main class="page">\n{body}\n<footer class="page-footer">{e(footer)}</footer>\n'
+        f"<title>{esc(title)}</title>\n<style>\n{css}\n{EXTRA_CSS}</style>\n</head>\n<body>\n"
+        f'<main class="page">\n{body}\n<footer class="page-footer">{esc(footer)}</footer>\n'
         "</main>\n</body>\n</html>\n"
     )
 
@@ -56,13 +45,6 @@ def _uk_date(stamp: str) -> str:
         return date.fromisoformat(str(stamp)[:10]).strftime("%-d %B %Y")
     except ValueError:
         return str(stamp)
-
-
-def _level(score, level: str) -> str:
-    if score is None or level in (None, ""):
-        return '<span class="level level-none">No score</span>'
-    idx = band_index(float(score))
-    return f'<span class="level level-{idx}">{e(f"{float(score):.1f}")} {e(level)}</span>'
 
 
 def _failure_text(page: dict) -> str:
@@ -97,8 +79,8 @@ def _pages_of(manifest: dict, kind: str) -> list[dict]:
 def _link(page: dict, text: str) -> str:
     target = (page.get("files") or [page.get("error_page") or ""])[0]
     if not target:
-        return e(text)
-    return f'<a href="{href(target)}">{e(text)}</a>'
+        return esc(text)
+    return f'<a href="{file_href(target)}">{esc(text)}</a>'
 
 
 def index_html(manifest: dict) -> str:
@@ -116,18 +98,18 @@ def index_html(manifest: dict) -> str:
     parts = [
         '<header class="masthead">',
         '<p class="kicker">Engagement Cycle self-assessment</p>',
-        f"<h1>Reports for {e(period)}</h1>",
+        f"<h1>Reports for {esc(period)}</h1>",
         f'<p class="meta">{ok} of {len(reports)} organisation reports produced on '
-        f"{e(_uk_date(manifest.get('created', '')))}; peers: {e(peers)}.</p>",
+        f"{esc(_uk_date(manifest.get('created', '')))}; peers: {esc(peers)}.</p>",
         "</header>",
     ]
     problems = problem_lines(manifest)
     if problems:
         parts.append('<div class="note"><h2>Problems</h2><ul class="tight">')
-        parts += [f'<li class="error">{e(line)}</li>' for line in problems]
+        parts += [f'<li class="error">{esc(line)}</li>' for line in problems]
         parts.append(
             "</ul><p>Everything else was produced. Details are in "
-            f'<a href="{href("manifest.json")}">manifest.json</a>.</p></div>'
+            f'<a href="{file_href("manifest.json")}">manifest.json</a>.</p></div>'
         )
 
     parts.append('<h2>For the programme team</h2><ul class="links">')
@@ -138,12 +120,12 @@ def index_html(manifest: dict) -> str:
             "side by side, movers, hand-overs and completeness</li>"
         )
     parts.append(
-        f'<li>Summary spreadsheet: <a href="{href("summary.xlsx")}">summary.xlsx</a> '
-        f'(also as <a href="{href("summary.csv")}">CSV</a>): scores, levels, completeness, '
+        f'<li>Summary spreadsheet: <a href="{file_href("summary.xlsx")}">summary.xlsx</a> '
+        f'(also as <a href="{file_href("summary.csv")}">CSV</a>): scores, levels, completeness, '
         "peer bands and change for every organisation and dimension, and every action plan</li>"
     )
     parts.append(
-        f'<li><a href="{href("manifest.json")}">manifest.json</a>: what this run produced, '
+        f'<li><a href="{file_href("manifest.json")}">manifest.json</a>: what this run produced, '
         "how long each page took, and any errors</li></ul>"
     )
 
@@ -157,7 +139,7 @@ def index_html(manifest: dict) -> str:
             pages = [p for p in dimensions if p.get("info", {}).get("dimension_kind") == kind]
             if not pages:
                 continue
-            parts.append(f'<h3>{e(heading)}</h3><ul class="links">')
+            parts.append(f'<h3>{esc(heading)}</h3><ul class="links">')
             for page in pages:
                 failed = page["status"] != "ok"
                 status = ' <span class="status-failed">(failed)</span>' if failed else ""
@@ -185,7 +167,7 @@ def index_html(manifest: dict) -> str:
                 status = '<span class="status-ok">ready</span>'
                 links = [_link(page, "HTML")]
                 links += [
-                    f'<a href="{href(f)}">PDF</a>'
+                    f'<a href="{file_href(f)}">PDF</a>'
                     for f in page.get("files", [])
                     if f.endswith(".pdf")
                 ]
@@ -193,7 +175,7 @@ def index_html(manifest: dict) -> str:
             else:
                 status = (
                     '<span class="status-failed">failed</span>'
-                    f'<br><span class="error">{e(_failure_text(page))}</span>'
+                    f'<br><span class="error">{esc(_failure_text(page))}</span>'
                 )
                 cell = _link(page, "what went wrong")
             unconfirmed = int(info.get("unconfirmed") or 0)
@@ -207,11 +189,11 @@ def index_html(manifest: dict) -> str:
                     else ""
                 )
             parts.append(
-                f"<tr><td><strong>{e(page['key'])}</strong> {e(info.get('name', ''))}</td>"
-                f"<td>{e(info.get('org_type', ''))}</td>"
-                f"<td>{e(info.get('peer_group', '') or 'none')}</td>"
-                f"<td>{_level(info.get('score'), info.get('level', ''))}</td>"
-                f'<td class="num">{e(shown)}</td><td class="num">{carried}</td>'
+                f"<tr><td><strong>{esc(page['key'])}</strong> {esc(info.get('name', ''))}</td>"
+                f"<td>{esc(info.get('org_type', ''))}</td>"
+                f"<td>{esc(info.get('peer_group', '') or 'none')}</td>"
+                f"<td>{score_badge(info.get('score'), info.get('level', ''))}</td>"
+                f'<td class="num">{esc(shown)}</td><td class="num">{carried}</td>'
                 f"<td>{status}</td><td>{cell}</td></tr>"
             )
         parts.append("</tbody></table>")
@@ -238,9 +220,9 @@ def index_html(manifest: dict) -> str:
             "again.</p><table><thead><tr><th>File</th><th>Problems</th></tr></thead><tbody>"
         )
         for bad in invalid:
-            items = "".join(f"<li>{e(p)}</li>" for p in bad.get("problems", []))
+            items = "".join(f"<li>{esc(p)}</li>" for p in bad.get("problems", []))
             parts.append(
-                f'<tr><td class="error">{e(bad["file"])}</td>'
+                f'<tr><td class="error">{esc(bad["file"])}</td>'
                 f'<td><ul class="tight">{items}</ul></td></tr>'
             )
         parts.append("</tbody></table>")
@@ -254,10 +236,10 @@ def failure_html(page: dict, period: str) -> str:
     title = page.get("title") or page.get("key", "")
     body = (
         '<header class="masthead"><p class="kicker">Engagement Cycle self-assessment</p>'
-        f"<h1>Not produced: {e(title)}</h1>"
-        f'<p class="meta">{e(period)}</p></header>'
+        f"<h1>Not produced: {esc(title)}</h1>"
+        f'<p class="meta">{esc(period)}</p></header>'
         '<div class="note"><p>This page could not be made in the last batch run. The error '
-        f'was:</p><p class="error">{e(_failure_text(page))}</p><p>The other pages were made '
+        f'was:</p><p class="error">{esc(_failure_text(page))}</p><p>The other pages were made '
         "as usual. See <code>manifest.json</code> for details, fix the cause and run "
         "<code>engagecycle batch</code> again.</p></div>"
     )

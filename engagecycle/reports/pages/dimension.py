@@ -1,241 +1,43 @@
 """One dimension across all organisations (design §6, `notebooks/dimension.ipynb`).
 
 Same shape as the report and the overview: `prepare_dimension()` loads the data,
-`build_dimension()` computes every table once, one pure function per section returns
+`tables.build_dimension()` computes every table once, one pure function per section returns
 escaped HTML, and the notebook is one call per section.
 
 Good-practice evidence is the sensitive part: an organisation's words appear here only when
 its assessment for the period says `share_evidence: true`. The filter lives in
-`good_practice()`, the one place evidence is selected, so no section can show evidence from
-an organisation that did not agree.
+`benchmark.system.good_practice()`, the one place evidence is selected, so no section can
+show evidence from an organisation that did not agree.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import pandas as pd
 
-from ..assessment import Assessment, period_slug
-from ..benchmark import CHANGE_MIN_ITEMS, CHANGE_MIN_SHARE, NOT_ENOUGH, REAL_CHANGE, is_change
-from ..charts_system import format_change, item_distribution, movers
-from ..errors import EngageError
-from ..framework import Dimension, Framework
-from ..levels import LEVELS, MAX_LEVEL, band, band_index
-from ..scoring import LOW_EVIDENCE_BELOW
-from .data import Scored, read_bundle, resolve_period, score_folder
-from .links import linkify
-from .notebook import _Html
-from .overview import _chart_label, link_href, linked, period_rows, system_changes
-from .sections import _join, esc, figure_html, num, plural
+from ...assessment import period_slug
+from ...benchmark.rules import (
+    CHANGE_MIN_ITEMS,
+    CHANGE_MIN_SHARE,
+    NOT_ENOUGH,
+    REAL_CHANGE,
+    format_change,
+    is_change,
+)
+from ...benchmark.system import GOOD_FROM
+from ...charts.system import item_distribution, movers, org_label
+from ...errors import EngageError
+from ...levels import LEVELS, MAX_LEVEL, band, band_index
+from ...scoring import LOW_EVIDENCE_BELOW
+from ...words import join_words, plural
+from ..data import Scored, read_bundle, resolve_period, score_folder
+from ..tables import DimensionData, build_dimension, resolve_dimension, weakest_items
+from .html import Html, esc, figure_html, num
+from .links import link_href, linkify, report_link
+from .page import Page
 
-GOOD_FROM = 3.0  # evidence is shown from organisations rated 3 (Established) or 4 (Embedded)
 QUOTES_PER_ITEM = 5
-WEAKEST_SHOWN = 3
-
-SUMMARY_COLUMNS = [
-    "item",
-    "statement",
-    "handover_from",
-    "organisations",
-    "answered",
-    "median",
-    "mean",
-    *[f"level_{k}" for k in range(MAX_LEVEL + 1)],
-    "na",
-    "unknown",
-    "unanswered",
-]
-CHANGE_COLUMNS = [
-    "organisation",
-    "name",
-    "previous_period",
-    "items_compared",
-    "coverage",
-    "score_then",
-    "score_now",
-    "change",
-    "direction",
-]
-GOOD_COLUMNS = ["item", "statement", "organisation", "name", "value", "evidence"]
-
-
-def resolve_dimension(value, framework: Framework) -> str:
-    """A dimension id from the notebook parameter, or a clear error listing the valid ids."""
-    dim = str(value or "").strip().lower()
-    if dim in framework.by_id:
-        return dim
-    for d in framework.dimensions:  # be kind to "Monitor" or "Data & insight"
-        if dim in (d.short.lower(), d.title.lower()):
-            return d.id
-    raise EngageError(
-        f"unknown dimension {str(value)!r}; valid dimension ids: "
-        + ", ".join(d.id for d in framework.dimensions)
-    )
-
-
-# ---------------------------------------------------------------- the tables (pure)
-
-
-@dataclass
-class DimensionData:
-    period: str
-    framework: Framework
-    dimension: Dimension
-    scores: pd.DataFrame  # score-table rows of this dimension in the period
-    items: pd.DataFrame  # item-table rows of this dimension in the period
-    summary: pd.DataFrame  # SUMMARY_COLUMNS, one row per item in framework order
-    changes: pd.DataFrame  # CHANGE_COLUMNS, one row per organisation in the period
-    good_practice: pd.DataFrame  # GOOD_COLUMNS: shared evidence only
-    withheld: int  # rated 3-4 with evidence, from organisations that did not agree to share
-
-
-def item_summary(items: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
-    """Per item: median and mean of answered values, organisations per level, N/A, unknown.
-
-    A value between levels (the median of several raters, e.g. 2.5) counts in the level band
-    it falls in, as scores do.
-    """
-    rows = []
-    for it in dimension.items:
-        sub = items[items["item"].eq(it.id)]
-        vals = sub.loc[sub["status"].eq("answered"), "value"].astype(float).dropna()
-        row = {
-            "item": it.id,
-            "statement": it.statement,
-            "handover_from": it.handover_from or "",
-            "organisations": len(sub),
-            "answered": len(vals),
-            "median": float(vals.median()) if len(vals) else math.nan,
-            "mean": float(vals.mean()) if len(vals) else math.nan,
-        }
-        idx = [band_index(v) for v in vals]
-        for k in range(MAX_LEVEL + 1):
-            row[f"level_{k}"] = sum(1 for i in idx if i == k)
-        for status in ("na", "unknown", "unanswered"):
-            row[status] = int(sub["status"].eq(status).sum())
-        rows.append(row)
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-def weakest_items(summary: pd.DataFrame, n: int = WEAKEST_SHOWN) -> pd.DataFrame:
-    """Items with the lowest median (then lowest mean), answered by at least one organisation."""
-    sub = summary[summary["answered"].gt(0)].copy()
-    sub["_o"] = range(len(sub))
-    sub["_m"] = sub["median"].round(9)
-    sub["_a"] = sub["mean"].round(9)
-    return sub.sort_values(["_m", "_a", "_o"]).head(n).drop(columns=["_o", "_m", "_a"])
-
-
-def dimension_changes(
-    items: pd.DataFrame, scores: pd.DataFrame, period: str, framework: Framework, dim: str
-) -> pd.DataFrame:
-    """Like-for-like change on this dimension for every organisation assessed in the period.
-
-    Organisations with no earlier assessment keep an empty `previous_period` and `direction`;
-    those with too few comparable answers in this dimension have `direction` NOT_ENOUGH.
-    """
-    rows = scores[scores["dimension"].eq(dim)]
-    names = dict(zip(rows["organisation"].astype(str), rows["name"].astype(str), strict=False))
-    orgs = sorted(names)
-    # benchmark.year_on_year scores each dimension from its own items only, so giving it just
-    # this dimension's rows yields the same row about 10x faster (a test checks they agree).
-    yoy = system_changes(items[items["dimension"].eq(dim)], orgs, period, framework)
-    yoy = yoy[yoy["dimension"].eq(dim)].set_index("organisation") if len(yoy) else yoy
-    out = []
-    for org in orgs:
-        r = yoy.loc[org] if len(yoy) and org in yoy.index else None
-        out.append(
-            {
-                "organisation": org,
-                "name": names[org],
-                "previous_period": r["previous_period"] if r is not None else "",
-                "items_compared": int(r["items_compared"]) if r is not None else 0,
-                "coverage": float(r["coverage"]) if r is not None else math.nan,
-                "score_then": r["score_then"] if r is not None else math.nan,
-                "score_now": r["score_now"] if r is not None else math.nan,
-                "change": r["change"] if r is not None else math.nan,
-                "direction": r["direction"] if r is not None else "",
-            }
-        )
-    df = pd.DataFrame(out, columns=CHANGE_COLUMNS)
-    for c in ("coverage", "score_then", "score_now", "change"):
-        df[c] = df[c].astype(float)
-    return df
-
-
-def good_practice(
-    items: pd.DataFrame,
-    assessments: list[Assessment],
-    period: str,
-    dimension: Dimension,
-    min_value: float = GOOD_FROM,
-) -> tuple[pd.DataFrame, int]:
-    """Evidence from organisations rated `min_value` or more that agreed to share it.
-
-    Returns the shareable rows (highest value, then fullest evidence, first within each item,
-    items in framework order) and how many qualifying rows were held back because the
-    organisation's assessment does not set `share_evidence: true`.
-    """
-    sharing = {a.code: a.share_evidence for a in assessments if a.period == period}
-    names = {a.code: a.name for a in assessments if a.period == period}
-    sub = items[
-        items["period"].astype(str).eq(period)
-        & items["dimension"].eq(dimension.id)
-        & items["status"].eq("answered")
-        & items["value"].astype(float).ge(min_value - 1e-9)
-        & items["evidence"].astype(str).str.strip().ne("")
-    ].copy()
-    allowed = sub["organisation"].astype(str).map(lambda c: sharing.get(c, False)).astype(bool)
-    withheld = int((~allowed).sum())
-    sub = sub[allowed]
-    order = {it.id: n for n, it in enumerate(dimension.items)}
-    statements = {it.id: it.statement for it in dimension.items}
-    sub["_o"] = sub["item"].map(order)
-    sub["_len"] = sub["evidence"].astype(str).str.len()
-    sub = sub.sort_values(
-        ["_o", "value", "_len", "organisation"], ascending=[True, False, False, True]
-    )
-    out = pd.DataFrame(
-        {
-            "item": sub["item"],
-            "statement": sub["item"].map(statements),
-            "organisation": sub["organisation"].astype(str),
-            "name": sub["organisation"].astype(str).map(lambda c: names.get(c, c)),
-            "value": sub["value"].astype(float),
-            "evidence": sub["evidence"].astype(str),
-        },
-        columns=GOOD_COLUMNS,
-    )
-    return out.reset_index(drop=True), withheld
-
-
-def build_dimension(
-    scores: pd.DataFrame,
-    items: pd.DataFrame,
-    assessments: list[Assessment],
-    framework: Framework,
-    period: str,
-    dimension: str,
-) -> DimensionData:
-    """Every table of the dimension page for one period."""
-    dim = framework.by_id[resolve_dimension(dimension, framework)]
-    rows = period_rows(scores, period)
-    mine = rows[rows["dimension"].eq(dim.id)].reset_index(drop=True)
-    its = items[items["period"].astype(str).eq(period) & items["dimension"].eq(dim.id)]
-    shared, withheld = good_practice(items, assessments, period, dim)
-    return DimensionData(
-        period=period,
-        framework=framework,
-        dimension=dim,
-        scores=mine,
-        items=its.reset_index(drop=True),
-        summary=item_summary(its, dim),
-        changes=dimension_changes(items, rows, period, framework, dim.id),
-        good_practice=shared,
-        withheld=withheld,
-    )
 
 
 # ---------------------------------------------------------------- sections (pure HTML)
@@ -442,21 +244,21 @@ def movement_section(d: DimensionData, report_links: str = "") -> str:
     )
     notes = []
     if len(first):
-        notes.append(f"first assessment: {esc(_join(list(first['organisation'])))}")
+        notes.append(f"first assessment: {esc(join_words(list(first['organisation'])))}")
     if len(not_comp):
         notes.append(
             "too few comparable answers (a change needs at least "
             f"{CHANGE_MIN_ITEMS} items and {CHANGE_MIN_SHARE:.0%} of the applicable ones "
-            f"answered in both years): {esc(_join(list(not_comp['organisation'])))}"
+            f"answered in both years): {esc(join_words(list(not_comp['organisation'])))}"
         )
     if notes:
         lead += f"<p class='muted'>Not compared ({'; '.join(notes)}).</p>"
     chart_df = comparable.assign(
-        label=[_chart_label(r.organisation, r.name) for r in comparable.itertuples()]
+        label=[org_label(r.organisation, r.name, 36) for r in comparable.itertuples()]
     )
     fig = movers(chart_df, title=f"{up} improved and {down} declined on {short}")
     rows = "".join(
-        f"<tr><td>{_org(r.organisation, r.name, report_links, d.period)}</td>"
+        f"<tr><td>{report_link(r.organisation, r.name, report_links, period_slug(d.period))}</td>"
         f"<td class='num'>{esc(r.previous_period)}</td>"
         f"<td class='num'>{num(r.score_then)}</td><td class='num'>{num(r.score_now)}</td>"
         f"<td class='num'>{format_change(r.change)}</td><td class='num'>{int(r.items_compared)}</td>"
@@ -482,15 +284,12 @@ def movement_section(d: DimensionData, report_links: str = "") -> str:
 def _not_compared(first: pd.DataFrame, not_comp: pd.DataFrame) -> list[str]:
     notes = []
     if len(first):
-        notes.append(f"first assessment: {esc(_join(list(first['organisation'])))}")
+        notes.append(f"first assessment: {esc(join_words(list(first['organisation'])))}")
     if len(not_comp):
-        notes.append(f"too few comparable answers: {esc(_join(list(not_comp['organisation'])))}")
+        notes.append(
+            f"too few comparable answers: {esc(join_words(list(not_comp['organisation'])))}"
+        )
     return notes or ["none"]
-
-
-def _org(code: str, name: str, report_links: str, period: str) -> str:
-    href = link_href(report_links, "report_links", organisation=code, period=period_slug(period))
-    return linked(esc(name), href)
 
 
 def good_practice_section(d: DimensionData, report_links: str = "") -> str:
@@ -511,7 +310,7 @@ def good_practice_section(d: DimensionData, report_links: str = "") -> str:
         shown = grp.head(QUOTES_PER_ITEM)
         quotes = "".join(
             f"<blockquote>{linkify(r.evidence)}<span class='who'>"
-            f"{_org(r.organisation, r.name, report_links, d.period)} "
+            f"{report_link(r.organisation, r.name, report_links, period_slug(d.period))} "
             f"({esc(r.organisation)}) · rated {float(r.value):g} ({esc(band(r.value))})</span>"
             "</blockquote>"
             for r in shown.itertuples()
@@ -563,8 +362,10 @@ def method_note(d: DimensionData) -> str:
 # ---------------------------------------------------------------- what the notebook calls
 
 
-class DimensionPage:
-    """The dimension notebook's one object: one method per section, each returning HTML."""
+class DimensionPage(Page):
+    """The dimension notebook's one object: one method per section, each returning Html."""
+
+    sections = ("headline", "items", "weakest", "movement", "good_practice", "method")
 
     def __init__(self, scored: Scored, data: DimensionData, report_links: str = ""):
         self.scored = scored
@@ -577,35 +378,23 @@ class DimensionPage:
     def title(self) -> str:
         return page_title(self.data)
 
-    def headline(self) -> _Html:
-        footer = f"{self.title} · engagecycle"
-        return _Html(headline(self.data), {"title": self.title, "footer": footer})
+    def headline(self) -> Html:
+        return self.head(headline(self.data))
 
-    def items(self) -> _Html:
-        return _Html(items_section(self.data))
+    def items(self) -> Html:
+        return Html(items_section(self.data))
 
-    def weakest(self) -> _Html:
-        return _Html(weakest_section(self.data))
+    def weakest(self) -> Html:
+        return Html(weakest_section(self.data))
 
-    def movement(self) -> _Html:
-        return _Html(movement_section(self.data, self.report_links))
+    def movement(self) -> Html:
+        return Html(movement_section(self.data, self.report_links))
 
-    def good_practice(self) -> _Html:
-        return _Html(good_practice_section(self.data, self.report_links))
+    def good_practice(self) -> Html:
+        return Html(good_practice_section(self.data, self.report_links))
 
-    def method(self) -> _Html:
-        return _Html(method_note(self.data))
-
-    def all_sections(self) -> str:
-        parts = [
-            self.headline(),
-            self.items(),
-            self.weakest(),
-            self.movement(),
-            self.good_practice(),
-            self.method(),
-        ]
-        return "\n".join(p.html for p in parts)
+    def method(self) -> Html:
+        return Html(method_note(self.data))
 
 
 def prepare_dimension(

@@ -33,15 +33,13 @@ from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import KernelManager
 from jupyter_core.utils import run_sync
 
-from ..errors import EngageError
+from ...errors import EngageError
 
-WARM_UP = (
-    "import pandas, matplotlib, numpy\nmatplotlib.use('agg')\nimport engagecycle.reports.notebook\n"
-)
+WARM_UP = "import pandas, matplotlib, numpy\nmatplotlib.use('agg')\nimport engagecycle.reports.pages.report\n"
 # Run in the kernel before every report (see reset_kernel_state). It is one expression, so it
 # defines no name of its own in the user namespace.
-RESET = "__import__('engagecycle.reports.execute', fromlist=['_']).reset_kernel_state()\n"
-SNAPSHOT = "__import__('engagecycle.reports.execute', fromlist=['_']).snapshot_kernel_state()\n"
+RESET = "__import__('engagecycle.reports.run.execute', fromlist=['_']).reset_kernel_state()\n"
+SNAPSHOT = "__import__('engagecycle.reports.run.execute', fromlist=['_']).snapshot_kernel_state()\n"
 
 _SNAPSHOT: dict[str, Any] = {}
 
@@ -142,7 +140,7 @@ class ReusedKernelClient(AsyncKernelClient):
 class OneClientKernelManager(KernelManager):
     """A kernel manager whose `client()` always returns the same, long-lived client."""
 
-    client_class = "engagecycle.reports.execute.ReusedKernelClient"
+    client_class = "engagecycle.reports.run.execute.ReusedKernelClient"
     _the_client: ReusedKernelClient | None = None
 
     def client(self, **kwargs: Any) -> ReusedKernelClient:
@@ -198,7 +196,7 @@ def _source_cell(notebook: str, executed_index: int | None) -> tuple[int | None,
 
     try:
         cells = nbformat.read(notebook, as_version=4).cells
-    except Exception:  # noqa: BLE001 - the location is a courtesy, never a second failure
+    except Exception:  # the location is a courtesy, never a second failure
         return executed_index + 1, ""
     tagged = [
         n for n, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])

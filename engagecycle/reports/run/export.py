@@ -18,32 +18,31 @@ from pathlib import Path
 
 import nbformat
 
-from ..errors import EngageError
-from ..files import make_public, write_public_text
+from ...errors import EngageError
+from ...files import make_public, write_public_text
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @lru_cache(maxsize=1)
-def _exporter():
+def exporter():
     """One exporter per process: building it (Jinja environment, filters) costs ~0.2 s."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="board",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    return exporter
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
     """Render an executed notebook's display outputs into one self-contained page."""
     resources = {"engagecycle": {"title": title, "footer": footer}}
-    html, _ = _exporter().from_notebook_node(nb, resources=resources)
+    html, _ = exporter().from_notebook_node(nb, resources=resources)
     return html
 
 

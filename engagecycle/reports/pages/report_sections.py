@@ -9,24 +9,23 @@ position below the minimum number of peers).
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import pandas as pd
 
-from ..benchmark import (
+from ...benchmark.report_data import ReportData
+from ...benchmark.rules import (
     CHANGE_MIN_ITEMS,
     CHANGE_MIN_SHARE,
     DROPPED_BELOW,
     REAL_CHANGE,
     UNCONFIRMED_WARN_SHARE,
-    ReportData,
-    format_change,
     is_change,
 )
-from ..framework import Framework
-from ..levels import LEVELS, band_index
-from ..scoring import DISCUSS_SPREAD, LOW_EVIDENCE_BELOW
+from ...framework import Framework
+from ...scoring import DISCUSS_SPREAD, LOW_EVIDENCE_BELOW
+from ...words import cap, dimension_short, dimension_title, join_words, plural, share, verb
+from .html import esc, figure_html, kpi_card, level_badge, missing, num, pct, signed
 from .links import linkify
 
 BAND_WORDS = {
@@ -37,60 +36,13 @@ BAND_WORDS = {
 }
 
 
-def esc(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
-
-def _missing(x: Any) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def num(x: Any, digits: int = 1) -> str:
-    return "–" if _missing(x) else f"{float(x):.{digits}f}"
-
-
-def pct(x: Any) -> str:
-    return "–" if _missing(x) else f"{float(x) * 100:.0f}%"
-
-
-def signed(x: Any) -> str:
-    return "–" if _missing(x) else format_change(float(x))
-
-
-def level_badge(score: Any, low_evidence: bool = False) -> str:
-    idx = None if _missing(score) else band_index(float(score))
-    if idx is None:
-        return '<span class="level level-none">No score</span>'
-    star = " *" if low_evidence else ""
-    return f'<span class="level level-{idx}">{idx} {esc(LEVELS[idx])}{star}</span>'
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def verb(n: int, one: str, many: str) -> str:
-    """The verb that agrees with a count: verb(1, "needs", "need") -> "needs"."""
-    return one if n == 1 else many
-
-
-def share(n: int, total: int) -> str:
-    """A whole percentage for reading ('19%'); '0%' when there is nothing to divide."""
-    return f"{(n / total * 100 if total else 0):.0f}%"
-
-
 def peer_words(percentile, n: int) -> str:
     """What a percentile rank means, in words: 'higher than 38% of its 13 peers'.
 
     Ties count half (see the method note), so 0 means every peer scored higher and 100 that
     every peer scored lower.
     """
-    if _missing(percentile):
+    if missing(percentile):
         return ""
     p = round(float(percentile))
     peers = plural(n, "peer")
@@ -99,19 +51,6 @@ def peer_words(percentile, n: int) -> str:
     if p >= 100:
         return f"higher than all {peers}" if n > 1 else "higher than its one peer"
     return f"higher than {p}% of its {peers}"
-
-
-def figure_html(fig, caption: str = "") -> str:
-    """A chart as an embedded PNG with its alt text; the figure is closed afterwards."""
-    from ..charts import figure_title, figure_to_data_uri
-
-    title = figure_title(fig)
-    uri = figure_to_data_uri(fig)
-    alt = getattr(fig, "alt_text", "") or caption or "Chart"
-    if title and not alt.startswith(title):
-        alt = f"{title}. {alt}"  # the finding first, as a sighted reader gets it
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f'<figure class="chart"><img src="{uri}" alt="{esc(alt)}">{cap}</figure>'
 
 
 def _row(df: pd.DataFrame, dim: str) -> dict:
@@ -129,7 +68,7 @@ def headline(d: ReportData, framework: Framework) -> str:
     score = ov.get("score")
     completeness = ov.get("completeness")
     sentences: list[str] = []
-    if _missing(score):
+    if missing(score):
         sentences.append(f"{esc(d.name)} has no overall score yet: no item has been answered.")
     else:
         sentences.append(
@@ -142,10 +81,11 @@ def headline(d: ReportData, framework: Framework) -> str:
     pri = d.priorities.head(3)
     if len(pri):
         names = [
-            f"{esc(_title(framework, r.dimension))} ({num(r.score)})" for r in pri.itertuples()
+            f"{esc(dimension_title(framework, r.dimension))} ({num(r.score)})"
+            for r in pri.itertuples()
         ]
-        sentences.append("Priorities: " + _join(names) + ".")
-    if not _missing(completeness) and float(completeness) < LOW_EVIDENCE_BELOW:
+        sentences.append("Priorities: " + join_words(names) + ".")
+    if not missing(completeness) and float(completeness) < LOW_EVIDENCE_BELOW:
         sentences.append(
             "<strong>Treat with care:</strong> fewer than half the items were answered."
         )
@@ -196,24 +136,6 @@ def unconfirmed_warning(d: ReportData) -> str:
     )
 
 
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _short(framework: Framework, dim: str) -> str:
-    return framework.by_id[dim].short if dim in framework.by_id else dim.title()
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def _title(framework: Framework, dim: str) -> str:
-    return framework.by_id[dim].title if dim in framework.by_id else dim.title()
-
-
 def _change_sentence(yoy: dict, d: ReportData) -> str:
     if not d.previous_period:
         return "This is its first assessment, so there is no change to report yet."
@@ -259,15 +181,11 @@ def _peer_sentence(ov: dict, d: ReportData) -> str:
 
 
 def _kpis(ov: dict, yoy: dict, d: ReportData) -> str:
-    def card(label: str, value: str, sub: str) -> str:
-        return (
-            f'<div class="kpi"><p class="label">{label}</p><p class="value">{value}</p>'
-            f'<p class="sub">{sub}</p></div>'
-        )
-
     cards = [
-        card("Overall score", f"{num(ov.get('score'))} / 4", esc(ov.get("level") or "no score")),
-        card(
+        kpi_card(
+            "Overall score", f"{num(ov.get('score'))} / 4", esc(ov.get("level") or "no score")
+        ),
+        kpi_card(
             "Items answered",
             pct(ov.get("completeness")),
             "low evidence" if ov.get("low_evidence") else "of applicable items",
@@ -276,20 +194,20 @@ def _kpis(ov: dict, yoy: dict, d: ReportData) -> str:
     band = BAND_WORDS.get(str(ov.get("band")), "")
     if ov.get("shown") and band:
         cards.append(
-            card(
+            kpi_card(
                 "Peer position",
                 esc(band).capitalize(),
-                esc(_cap(peer_words(ov.get("percentile"), int(ov.get("peer_n", 0))))),
+                esc(cap(peer_words(ov.get("percentile"), int(ov.get("peer_n", 0))))),
             )
         )
     elif ov.get("shown"):
-        cards.append(card("Peer position", "–", "no overall score to place"))
+        cards.append(kpi_card("Peer position", "–", "no overall score to place"))
     else:
-        cards.append(card("Peer position", "–", "not enough peers to compare"))
+        cards.append(kpi_card("Peer position", "–", "not enough peers to compare"))
     direction = yoy.get("direction") or ""
     if d.previous_period and is_change(direction):
         cards.append(
-            card(
+            kpi_card(
                 f"Change since {esc(d.previous_period)}",
                 signed(yoy.get("change")),
                 f"{esc(direction)}, like for like",
@@ -297,10 +215,10 @@ def _kpis(ov: dict, yoy: dict, d: ReportData) -> str:
         )
     elif d.previous_period:
         cards.append(
-            card(f"Change since {esc(d.previous_period)}", "–", "not enough comparable answers")
+            kpi_card(f"Change since {esc(d.previous_period)}", "–", "not enough comparable answers")
         )
     else:
-        cards.append(card("Change", "–", "first assessment: nothing to compare"))
+        cards.append(kpi_card("Change", "–", "first assessment: nothing to compare"))
     return '<div class="kpis">' + "".join(cards) + "</div>"
 
 
@@ -308,13 +226,13 @@ def _kpis(ov: dict, yoy: dict, d: ReportData) -> str:
 
 
 def wheel(d: ReportData, framework: Framework) -> str:
-    from ..charts import cycle_wheel
+    from ...charts.wheel import cycle_wheel
 
     fig = cycle_wheel(d.scores, framework)
     low = [r for r in d.peer.itertuples() if r.dimension in framework.by_id and r.low_evidence]
     note = ""
     if low:
-        names = _join([esc(_short(framework, r.dimension)) for r in low])
+        names = join_words([esc(dimension_short(framework, r.dimension)) for r in low])
         note = (
             f'<p class="note">Low evidence on {plural(len(low), "dimension")} (fewer than half '
             f"the items answered), hatched in the wheel: {names}. Read those scores with care.</p>"
@@ -350,7 +268,7 @@ DASH_NOTES = {
 
 
 def dimension_table(d: ReportData, framework: Framework) -> str:
-    from ..charts import peer_spread
+    from ...charts.peers import peer_spread
 
     yoy = d.year_on_year.set_index("dimension") if len(d.year_on_year) else pd.DataFrame()
     since = esc(d.previous_period) if d.previous_period else "last year"
@@ -418,7 +336,7 @@ def _dim_row(
         return ""
     low = bool(r.get("low_evidence"))
     shown = bool(r.get("shown"))
-    has_score = not _missing(r.get("score"))
+    has_score = not missing(r.get("score"))
     scores = _row(d.scores, r["dimension"])
 
     if has_score:
@@ -478,7 +396,7 @@ def _dim_row(
 
 
 def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) -> str:
-    from ..charts import trend
+    from ...charts.trend import trend
 
     yoy = d.year_on_year
     ov = _row(yoy, "overall")
@@ -487,31 +405,31 @@ def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) ->
     if d.previous_period and len(yoy):
         dims = yoy[yoy["dimension"].isin(framework.by_id)]
         up = [
-            esc(_title(framework, r.dimension))
+            esc(dimension_title(framework, r.dimension))
             for r in dims.itertuples()
             if r.direction == "improved"
         ]
         down = [
-            esc(_title(framework, r.dimension))
+            esc(dimension_title(framework, r.dimension))
             for r in dims.itertuples()
             if r.direction == "declined"
         ]
         few = [
-            esc(_title(framework, r.dimension))
+            esc(dimension_title(framework, r.dimension))
             for r in dims.itertuples()
-            if not is_change(r.direction) and not _missing(_row(d.scores, r.dimension).get("score"))
+            if not is_change(r.direction) and not missing(_row(d.scores, r.dimension).get("score"))
         ]
         since = esc(d.previous_period)
         parts = []
         parts.append(
-            f"Improved since {since}: {_join(up)}."
+            f"Improved since {since}: {join_words(up)}."
             if up
             else f"No dimension improved by {REAL_CHANGE:g} or more since {since}."
         )
         if down:
-            parts.append(f"Declined: {_join(down)}.")
+            parts.append(f"Declined: {join_words(down)}.")
         if few:
-            parts.append(f"Too few answers in both years to measure change: {_join(few)}.")
+            parts.append(f"Too few answers in both years to measure change: {join_words(few)}.")
         own_items = int(d.scores.loc[d.scores["dimension"] == "overall", "answered"].sum())
         n = int(ov.get("items_compared") or 0)
         if is_change(ov.get("direction")) and n < own_items:
@@ -536,12 +454,14 @@ def strengths_priorities(d: ReportData, framework: Framework) -> str:
         if not len(df):
             return f"<p class='muted'>{empty}</p>"
         lis = [
-            f"<li><strong>{esc(_title(framework, r.dimension))}</strong>: {esc(_cap(r.reason))}.</li>"
+            f"<li><strong>{esc(dimension_title(framework, r.dimension))}</strong>: {esc(cap(r.reason))}.</li>"
             for r in df.head(limit).itertuples()
         ]
         more = ""
         if len(df) > limit:
-            rest = _join([esc(_title(framework, x)) for x in df["dimension"].iloc[limit:]])
+            rest = join_words(
+                [esc(dimension_title(framework, x)) for x in df["dimension"].iloc[limit:]]
+            )
             more = f"<p class='muted'>{more_label}: {rest}.</p>"
         return "<ul class='tight'>" + "".join(lis) + "</ul>" + more
 
@@ -576,19 +496,21 @@ STATE_WORDS = {
 
 
 def baton_section(d: ReportData, framework: Framework) -> str:
-    from ..charts import baton_diagram
+    from ...charts.baton import baton_diagram
 
     b = d.baton
     dropped = [r for r in b.itertuples() if r.state == "dropped"]
     unknown = [r for r in b.itertuples() if r.state == "not known"]
 
     def hop(r) -> str:
-        return f"{_short(framework, r.from_stage)} → {_short(framework, r.to_stage)}"
+        return (
+            f"{dimension_short(framework, r.from_stage)} → {dimension_short(framework, r.to_stage)}"
+        )
 
     if dropped:
         lead = (
             "The baton is dropped at "
-            + _join([esc(hop(r)) for r in dropped])
+            + join_words([esc(hop(r)) for r in dropped])
             + ": what one stage learns does not reliably reach the next."
         )
     elif len(b) and not unknown:
@@ -598,7 +520,7 @@ def baton_section(d: ReportData, framework: Framework) -> str:
     else:
         lead = "No hand-over that was rated is below Developing."
     if unknown:
-        lead += " Not known: " + _join([esc(hop(r)) for r in unknown]) + "."
+        lead += " Not known: " + join_words([esc(hop(r)) for r in unknown]) + "."
     rows = "".join(
         f"<tr><td>{esc(hop(r))}</td><td>{esc(r.statement)}</td>"
         f"<td>{_baton_level(r)}</td><td>{esc(STATE_WORDS.get(r.state, r.state))}</td></tr>"
@@ -654,17 +576,17 @@ def discussion_section(d: ReportData, framework: Framework) -> str:
         dash = False
         rows = []
         for r in open_.itertuples():
-            if _missing(r.spread):
+            if missing(r.spread):
                 spread, dash = "–", True
             else:
                 spread = str(int(r.spread))
             value = (
-                num(r.value) if not _missing(r.value) else "<span class='muted'>not answered</span>"
+                num(r.value) if not missing(r.value) else "<span class='muted'>not answered</span>"
             )
             rows.append(
                 f"<tr><td>{esc(r.item)}</td><td>{esc(r.statement)}</td>"
                 f"<td class='num'>{value}</td><td class='num'>{spread}</td>"
-                f"<td>{esc(_cap(r.reason))}</td></tr>"
+                f"<td>{esc(cap(r.reason))}</td></tr>"
             )
         parts.append(
             lead + "</p>"
@@ -701,11 +623,13 @@ def unconfirmed_section(d: ReportData, framework: Framework) -> str:
     since = esc(d.previous_period) if d.previous_period else "last year"
     by_dim = df.groupby("dimension", sort=False).size()
     rows = "".join(
-        f"<tr><td>{esc(_title(framework, r.dimension))}</td><td>{esc(r.item)}</td>"
+        f"<tr><td>{esc(dimension_title(framework, r.dimension))}</td><td>{esc(r.item)}</td>"
         f"<td>{esc(r.statement)}</td><td>{_answer_badge(r)}</td></tr>"
         for r in df.itertuples()
     )
-    dims = _join([f"{esc(_title(framework, dim))} ({k})" for dim, k in by_dim.items()])
+    dims = join_words(
+        [f"{esc(dimension_title(framework, dim))} ({k})" for dim, k in by_dim.items()]
+    )
     return (
         "<section class='unconfirmed-section'><h2>Answers not yet confirmed this year</h2>"
         f"<p>{plural(n, 'answer')} of {total} ({share(n, total)}) {verb(n, 'was', 'were')} "
@@ -763,7 +687,7 @@ def actions_section(d: ReportData, framework: Framework) -> str:
     if len(plan):
         overdue = int(plan["overdue"].sum())
         rows = "".join(
-            f"<tr><td>{esc(_title(framework, r.dimension))}</td><td>{esc(r.action)}</td>"
+            f"<tr><td>{esc(dimension_title(framework, r.dimension))}</td><td>{esc(r.action)}</td>"
             f"<td>{esc(r.owner) or '–'}</td><td class='num'>{_date(r.due)}</td>"
             f"<td class='status'>{esc(r.status)}{OVERDUE if r.overdue else ''}</td></tr>"
             for r in plan.itertuples()
@@ -784,7 +708,7 @@ def actions_section(d: ReportData, framework: Framework) -> str:
             done = int((prog["status_then"] == "done").sum())
             carried = int(prog["carried_forward"].sum())
             rows = "".join(
-                f"<tr><td>{esc(_title(framework, r.dimension))}</td><td>{esc(r.action)}</td>"
+                f"<tr><td>{esc(dimension_title(framework, r.dimension))}</td><td>{esc(r.action)}</td>"
                 f"<td>{esc(r.owner) or '–'}</td><td>{esc(r.status_then)}</td>"
                 f"<td>{('carried forward: ' + esc(r.status_now)) if r.carried_forward else 'not carried forward'}</td></tr>"
                 for r in prog.itertuples()
@@ -801,7 +725,7 @@ def actions_section(d: ReportData, framework: Framework) -> str:
 
 
 def _date(x: Any) -> str:
-    if _missing(x):
+    if missing(x):
         return "–"
     return x.strftime("%-d %b %Y") if hasattr(x, "strftime") else esc(x)
 
