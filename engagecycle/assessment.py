@@ -278,11 +278,14 @@ class Assessment:
         """Nothing recorded yet: no answer, target, note or action.
 
         An item id listed with nothing after it (as `engagecycle new` lists them all) is not
-        an answer.
+        an answer, and neither is a mark that an item is to be rated afresh.
         """
         doc = self.doc
         return not (
-            any((doc.get("responses") or {}).values())
+            any(
+                entry and any(key != "afresh" for key in entry)
+                for entry in (doc.get("responses") or {}).values()
+            )
             or doc.get("dimensions")
             or doc.get("actions")
         )
