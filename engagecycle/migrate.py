@@ -134,7 +134,7 @@ def migrate_assessment(
                 m.kept.append(item_id)
             continue
         entry = responses.pop(item_id)
-        comment = responses.ca.items.pop(item_id, None)
+        comment = _comments(responses).pop(item_id, None)
         if not entry:
             m.blank += 1  # an id listed for a text editor, never answered: nothing to keep
             continue
@@ -152,7 +152,10 @@ def migrate_assessment(
                 responses.yaml_add_eol_comment(item.statement, item.id, column=16)
     for item_id in target.items:  # the new version's order, as `engagecycle new` lists them
         if item_id in responses:
-            responses.move_to_end(item_id)
+            if hasattr(responses, "move_to_end"):
+                responses.move_to_end(item_id)  # keeps the comments that belong to it
+            else:
+                responses[item_id] = responses.pop(item_id)
     if moved:
         block = CommentedMap()
         block["version"] = source.version
@@ -162,11 +165,13 @@ def migrate_assessment(
         if earlier is None:
             earlier = CommentedSeq()
             doc[EARLIER] = earlier
-            doc.yaml_set_comment_before_after_key(
-                EARLIER,
-                before="Answers to items that a later version of the question bank retired or "
-                "merged.\nKept by 'engagecycle migrate' so nothing is lost; they are not scored.",
-            )
+            if isinstance(doc, CommentedMap):
+                doc.yaml_set_comment_before_after_key(
+                    EARLIER,
+                    before="Answers to items that a later version of the question bank "
+                    "retired or merged.\nKept by 'engagecycle migrate' so nothing is lost; "
+                    "they are not scored.",
+                )
         earlier.append(block)
     m.after = _overall(assessment, frameworks)
     return m
@@ -179,13 +184,19 @@ def _listing_comments(responses: CommentedMap, source: Framework) -> dict[str, s
     any other comment is left exactly as it was. Returns id -> the old statement.
     """
     out = {}
-    for item_id, slots in responses.ca.items.items():
+    for item_id, slots in _comments(responses).items():
         token = slots[2] if len(slots) > 2 else None
         item = source.items.get(item_id)
         said = token.value.strip().lstrip("#").strip() if token is not None else None
         if item is not None and said == item.statement:
             out[item_id] = item.statement
     return out
+
+
+def _comments(mapping: object) -> dict:
+    """The end-of-line comments of a round-trip mapping by key; none for a plain one."""
+    ca = getattr(mapping, "ca", None)
+    return ca.items if ca is not None else {}
 
 
 def _reword(responses: CommentedMap, item_id: str, old: str, new: str) -> None:

@@ -141,6 +141,10 @@ def _answer_rows(
                 row = ("answered", float(level), level, 0, nan, flag, flag, resolved, carried)
                 append((*row, evidence, False))
                 continue
+            if rater_doc is None and level is None:  # not answered: perhaps to rate afresh
+                row = ("unanswered", nan, "", 0, nan, flag, flag, resolved, carried)
+                append((*row, evidence, g("afresh") is True))
+                continue
             if isinstance(level, str):
                 level = read_level(level)
             recorded = level if level is not None else ""
