@@ -24,6 +24,7 @@ from .errors import Problem, ValidationFailed
 from .framework import DIMENSION_IDS, Framework
 from .levels import LEVEL_LABELS, MAX_LEVEL, NA, UNKNOWN, read_level
 from .limits import code_problem, name_problem, text_problem
+from .versions import Frameworks, as_frameworks, kept_ids, recorded_version
 
 SCHEMA_VERSION = 1
 PERIOD = re.compile(r"(20\d{2})/(\d{2})")  # with fullmatch: `$` would allow a final newline
@@ -42,8 +43,9 @@ TOP_ORDER = (
     "responses",
     "dimensions",
     "actions",
+    "earlier_answers",
 )
-RESPONSE_ORDER = ("level", "raters", "evidence", "flag", "agreed", "carried_over")
+RESPONSE_ORDER = ("level", "raters", "evidence", "flag", "agreed", "carried_over", "afresh")
 DIMENSION_ORDER = ("target", "notes", "carried_over")
 ACTION_ORDER = ("dimension", "action", "owner", "due", "status", "carried_over")
 
@@ -107,6 +109,14 @@ class Response:
     flag: bool = False
     agreed: str = ""  # what the room agreed when it discussed the item ("" = not discussed)
     carried_over: bool = False
+    # New or changed in this framework version, so last year's answer was not carried over:
+    # the room rates it afresh. Cleared as soon as the item is answered.
+    afresh: bool = False
+
+    @property
+    def to_rate_afresh(self) -> bool:
+        """Marked new or changed in this version, and not answered yet."""
+        return self.afresh and self.status == "unanswered"
 
     @property
     def resolved(self) -> bool:
@@ -219,6 +229,20 @@ class Assessment:
     def share_evidence(self) -> bool:
         return bool(self.doc.get("share_evidence", False))
 
+    @property
+    def framework_version(self) -> int | None:
+        """The question bank version the answers were given against (see `versions`)."""
+        return recorded_version(self.doc)
+
+    @property
+    def predecessors(self) -> list[str]:
+        """Codes of the organisations this one took over from (a merger, or a CCG -> ICB).
+
+        Year on year compares with them, together with its own earlier assessment if it has
+        one; the rule is in docs/scoring.md (section 7).
+        """
+        return [str(c) for c in (self.doc["organisation"].get("predecessors") or [])]
+
     # -- answers
     def response(self, item_id: str) -> Response:
         raw = (self.doc.get("responses") or {}).get(item_id) or {}
@@ -230,6 +254,7 @@ class Assessment:
             flag=bool(raw.get("flag", False)),
             agreed=str(raw.get("agreed") or ""),
             carried_over=bool(raw.get("carried_over", False)),
+            afresh=raw.get("afresh") is True,
         )
 
     def responses(self) -> dict[str, Response]:
@@ -253,11 +278,14 @@ class Assessment:
         """Nothing recorded yet: no answer, target, note or action.
 
         An item id listed with nothing after it (as `engagecycle new` lists them all) is not
-        an answer.
+        an answer, and neither is a mark that an item is to be rated afresh.
         """
         doc = self.doc
         return not (
-            any((doc.get("responses") or {}).values())
+            any(
+                entry and any(key != "afresh" for key in entry)
+                for entry in (doc.get("responses") or {}).values()
+            )
             or doc.get("dimensions")
             or doc.get("actions")
         )
@@ -269,6 +297,27 @@ class Assessment:
             for k, r in self.responses().items()
             if r.carried_over and (dim_id is None or k.split(".", 1)[0] == dim_id)
         ]
+
+    def afresh(self, dim_id: str | None = None) -> list[str]:
+        """Item ids new or changed in this framework version and still to be rated."""
+        return [
+            k
+            for k, r in self.responses().items()
+            if r.to_rate_afresh and (dim_id is None or k.split(".", 1)[0] == dim_id)
+        ]
+
+    def earlier_answers(self) -> list[tuple[int, dict[str, Response]]]:
+        """Answers kept from earlier versions' retired or merged items, by version.
+
+        `engagecycle migrate` moves them here so nothing a team wrote is lost; they are not
+        scored, because no item of this version asks the same question.
+        """
+        out = []
+        for block in self.doc.get("earlier_answers") or []:
+            raw = block.get("responses") or {}
+            kept = Assessment({"responses": raw})
+            out.append((int(block["version"]), {k: kept.response(k) for k in raw}))
+        return out
 
     def actions(self) -> list[Action]:
         out = []
@@ -335,6 +384,10 @@ class Assessment:
     def set_carried_over(self, item_id: str, carried: bool) -> None:
         self._set_response_field(item_id, "carried_over", True if carried else None)
 
+    def set_afresh(self, item_id: str, afresh: bool) -> None:
+        """Mark an item as new or changed in this version, to be rated afresh."""
+        self._set_response_field(item_id, "afresh", True if afresh else None)
+
     def set_dimension_carried_over(self, dim_id: str, carried: bool) -> None:
         self._set_dimension_field(dim_id, "carried_over", True if carried else None)
 
@@ -359,6 +412,8 @@ class Assessment:
             entry.pop(key, None)
         else:
             _put(entry, key, value, RESPONSE_ORDER)
+            if key in ("level", "raters"):
+                entry.pop("afresh", None)  # rated now: no longer waiting to be rated afresh
         self._tidy(item_id)
 
     def set_target(self, dim_id: str, target: int | None) -> None:
@@ -555,8 +610,12 @@ def _is_date(v: Any) -> bool:
     return False
 
 
-def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem]:
-    """Every problem in one parsed assessment document (empty list when it is valid)."""
+def validate_document(doc: Any, frameworks: Framework | Frameworks, file: str) -> list[Problem]:
+    """Every problem in one parsed assessment document (empty list when it is valid).
+
+    Given a set of versions (`Frameworks`), the document is checked against the version it
+    records; given one framework, it must record that one (as before there were several).
+    """
     problems: list[Problem] = []
 
     def add(
@@ -593,27 +652,7 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
             _line(doc, "schema"),
         )
 
-    fw = doc.get("framework")
-    fw_allowed = f"{{id: {framework.id}, version: {framework.version}}}"
-    if not isinstance(fw, Mapping):
-        add("framework", "missing or not a mapping", fw, fw_allowed, _line(doc, "framework"))
-    else:
-        if fw.get("id") != framework.id:
-            add(
-                "framework.id",
-                "assessment was made with a different framework",
-                fw.get("id"),
-                framework.id,
-                _line(fw, "id"),
-            )
-        if fw.get("version") != framework.version:
-            add(
-                "framework.version",
-                "framework version does not match",
-                fw.get("version"),
-                str(framework.version),
-                _line(fw, "version"),
-            )
+    framework = _framework_of(doc, frameworks, add)
 
     org = doc.get("organisation")
     if not isinstance(org, Mapping):
@@ -642,6 +681,7 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
                 ", ".join(ORG_TYPES),
                 _line(org, "type"),
             )
+        _validate_predecessors(org, add)
         pg = org.get("peer_group")
         if pg is not None and not isinstance(pg, str):
             add("organisation.peer_group", "must be text", pg, "text", _line(org, "peer_group"))
@@ -694,10 +734,144 @@ def validate_document(doc: Any, framework: Framework, file: str) -> list[Problem
             _line(doc, "share_evidence"),
         )
 
-    _validate_responses(doc, framework, add, text)
+    if framework is not None:
+        _validate_responses(doc, framework, add, text)
+    _validate_earlier_answers(doc, as_frameworks(frameworks), framework, add, text)
     _validate_dimensions(doc, add, text)
     _validate_actions(doc, add, text)
     return problems
+
+
+def _framework_of(doc: Mapping, frameworks: Framework | Frameworks, add) -> Framework | None:
+    """The framework the document's answers are checked against; None when it is unknown.
+
+    With several versions known, a file recording a version the tool does not have gets one
+    message listing the versions there are, rather than one per answer.
+    """
+    known = as_frameworks(frameworks)
+    fw = doc.get("framework")
+    single = len(known.by_version) == 1
+    expected = known.new if single else None
+    shown = f"{{id: {known.id}, version: {known.allowed()}}}"
+    if not isinstance(fw, Mapping):
+        add("framework", "missing or not a mapping", fw, shown, _line(doc, "framework"))
+        return expected
+    if fw.get("id") != known.id:
+        add(
+            "framework.id",
+            "assessment was made with a different framework",
+            fw.get("id"),
+            known.id,
+            _line(fw, "id"),
+        )
+    version = fw.get("version")
+    if single:
+        if version != expected.version:
+            add(
+                "framework.version",
+                "framework version does not match",
+                version,
+                str(expected.version),
+                _line(fw, "version"),
+            )
+        return expected
+    found = known.by_version.get(version) if _is_whole(version) else None
+    if found is None:
+        add(
+            "framework.version",
+            "not a framework version this tool knows",
+            version,
+            f"{known.allowed()} (the versions available)",
+            _line(fw, "version"),
+        )
+    return found
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _validate_predecessors(org: Mapping, add) -> None:
+    """`organisation.predecessors`: the codes of the organisations this one took over from."""
+    if "predecessors" not in org or org.get("predecessors") is None:
+        return
+    preds = org["predecessors"]
+    line = _line(org, "predecessors")
+    allowed = "a list of organisation codes, such as [X13, X14]"
+    if not isinstance(preds, list):
+        add("organisation.predecessors", "must be a list of codes", preds, allowed, line)
+        return
+    seen: set[str] = set()
+    for n, code in enumerate(preds, 1):
+        where = f"organisation.predecessors[{n}]"
+        at = _line(preds, n - 1) or line
+        why = check_code(code)
+        if why:
+            add(where, f"organisation code {why}", code, "[A-Za-z0-9_-]{1,32}", at)
+            continue
+        if code == org.get("code"):
+            add(where, "an organisation cannot be its own predecessor", code, allowed, at)
+        elif code in seen:
+            add(where, "listed twice", code, "each predecessor once", at)
+        seen.add(code)
+
+
+def _validate_earlier_answers(
+    doc: Mapping, known: Frameworks, framework: Framework | None, add, text
+) -> None:
+    """`earlier_answers`: answers to items a later version retired or merged (see migrate).
+
+    Checked like answers, against the version they were given in, so that nothing kept there
+    could later break a spreadsheet or a report that shows it.
+    """
+    blocks = doc.get("earlier_answers")
+    if blocks is None:
+        return
+    line = _line(doc, "earlier_answers")
+    shape = "a list of {version, migrated_on, responses}"
+    if not isinstance(blocks, list):
+        add("earlier_answers", "must be a list", blocks, shape, line)
+        return
+    for n, block in enumerate(blocks, 1):
+        where = f"earlier_answers[{n}]"
+        at = _line(blocks, n - 1) or line
+        if not isinstance(block, Mapping):
+            add(where, "must be a mapping", block, shape, at)
+            continue
+        version = block.get("version")
+        older = framework is None or (_is_whole(version) and version < framework.version)
+        if not _is_whole(version) or version not in known or not older:
+            below = f" below {framework.version}" if framework is not None else ""
+            add(
+                f"{where}.version",
+                "must be an earlier framework version",
+                version,
+                f"a version{below} that this tool knows ({known.allowed()})",
+                _line(block, "version") or at,
+            )
+            continue
+        on = block.get("migrated_on")
+        if on is not None and not _is_date(on):
+            add(
+                f"{where}.migrated_on",
+                _not_a_date(on),
+                on,
+                "YYYY-MM-DD",
+                _line(block, "migrated_on"),
+            )
+
+        _validate_responses(
+            block, known.get(version), _prefixed(add, where), _prefixed(text, where)
+        )
+
+
+def _prefixed(report, prefix: str):
+    """`add` or `text` with every field named inside `prefix` (an earlier-answers block)."""
+
+    def inner(where: str, *args: Any, **kwargs: Any) -> None:
+        report(f"{prefix}.{where}", *args, **kwargs)
+
+    return inner
 
 
 NAME_ALLOWED = "one line of text, at most 200 characters, no control characters"
@@ -806,7 +980,7 @@ def _validate_responses(doc: Mapping, framework: Framework, add, text) -> None:
                     _line(entry, key) or line,
                 )
             text(f"{item_id}.{key}", entry.get(key), _line(entry, key) or line)
-        for key in ("flag", "carried_over"):
+        for key in ("flag", "carried_over", "afresh"):
             if entry.get(key) is not None and not isinstance(entry[key], bool):
                 add(
                     f"{item_id}.{key}",
@@ -814,6 +988,25 @@ def _validate_responses(doc: Mapping, framework: Framework, add, text) -> None:
                     entry[key],
                     "true, false",
                     _line(entry, key) or line,
+                )
+        if entry.get("afresh") is True:
+            if entry.get("carried_over") is True:
+                add(
+                    f"{item_id}.afresh",
+                    "an answer is either carried over from last year or to be rated afresh, "
+                    "not both",
+                    True,
+                    "afresh or carried_over, not both",
+                    _line(entry, "afresh") or line,
+                )
+            elif framework.previous_version is None:
+                add(
+                    f"{item_id}.afresh",
+                    f"marks an item new or changed since the previous version, and version "
+                    f"{framework.version} has none",
+                    True,
+                    "no afresh field",
+                    _line(entry, "afresh") or line,
                 )
 
 
@@ -950,31 +1143,78 @@ def parse(
     return Assessment(doc, path, stamp)
 
 
-def carry_forward(target: Assessment, previous: Assessment, *, today: date | None = None) -> int:
+def mark_afresh(
+    target: Assessment,
+    previous: Assessment,
+    *,
+    frameworks: Framework | Frameworks | None = None,
+) -> list[str]:
+    """Mark the items of `target`'s version that are new or changed since `previous`'s.
+
+    Only unanswered items are marked (`afresh: true`): an answer already given this year is
+    never touched. Nothing is marked when both are on the same version. Returns the ids
+    marked now.
+    """
+    known = as_frameworks(frameworks)
+    new_fw, old_fw = known.for_assessment(target), known.for_assessment(previous)
+    if new_fw.version == old_fw.version:
+        return []
+    keep = kept_ids(new_fw, old_fw, known)
+    marked = []
+    for item_id in new_fw.items:
+        r = target.response(item_id)
+        if item_id not in keep and r.status == "unanswered" and not r.afresh:
+            target.set_afresh(item_id, True)
+            marked.append(item_id)
+    return marked
+
+
+def carry_forward(
+    target: Assessment,
+    previous: Assessment,
+    *,
+    today: date | None = None,
+    frameworks: Framework | Frameworks | None = None,
+) -> int:
     """Copy last year's answers into a new assessment as a starting point.
 
     Everything copied is marked `carried_over: true` (answers, a dimension's target and notes,
     open actions) until the room confirms or changes it, so a report never mistakes last
     year's view for this year's. Answers already present in `target` are never overwritten.
 
+    When last year was answered on an earlier version of the question bank (`frameworks`
+    knows both; default: every packaged version), an answer is copied only where the item
+    keeps its meaning (the same id, lineage same or reworded); every other item of this
+    year's version is marked `afresh: true`, to be rated afresh. Last year's answers to
+    retired or merged items stay in last year's file.
+
     What is deliberately not copied: individual ratings (they were last year's people; this
     year's room rates afresh, so an item that had ratings but no agreed level starts blank),
     flags and agreed outcomes (last year's discussion), and due dates of open actions that
     have already passed (`today`, default the real date): this year's plan needs this year's
-    dates, and last year's stay in last year's file. Returns the number of answers copied.
+    dates, and last year's stay in last year's file. Returns the number of answers copied;
+    `target.afresh()` lists the items to rate afresh.
     """
     today = today or date.today()
+    known = as_frameworks(frameworks)
+    new_fw, old_fw = known.for_assessment(target), known.for_assessment(previous)
+    same_version = new_fw.version == old_fw.version
+    keep = None if same_version else kept_ids(new_fw, old_fw, known)
     copied = 0
     existing = target.doc.get("responses") or {}
     for item_id, r in previous.responses().items():
         # an id listed with nothing after it (a new file lists them all) has no answer yet
         if existing.get(item_id) or r.level is None:
             continue
+        if keep is not None and item_id not in keep:
+            continue  # its meaning changed: last year's answer would not be a fair one
         target.set_level(item_id, r.level)
         if r.evidence:
             target.set_evidence(item_id, r.evidence)
         target.set_carried_over(item_id, True)
         copied += 1
+    if keep is not None:
+        mark_afresh(target, previous, frameworks=known)
     prev_dims = previous.doc.get("dimensions") or {}
     for dim_id in prev_dims:
         carried = False

@@ -24,7 +24,7 @@ from .assessment import (
 )
 from .errors import EngageError, ValidationFailed
 from .files import write_public_text
-from .framework import load_framework
+from .framework import NEW_ASSESSMENT_VERSION, load_framework
 from .limits import name_problem
 from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
 
@@ -33,6 +33,7 @@ EXTENSIONS: list[str] = [
     "engagecycle.reports.cli",
     "engagecycle.workshop.cli",
     "engagecycle.spreadsheet.cli",
+    "engagecycle.migrate",
 ]
 
 
@@ -117,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         "latest earlier assessment when there is one (options given here win); a new\n"
         "organisation needs --name. Refuses to overwrite an existing assessment.",
         epilog='examples:\n  engagecycle new X20 2025/26 --name "Fenwold Place" --type place\n'
-        "  engagecycle new X01 2025/26 --from-previous",
+        "  engagecycle new X01 2025/26 --from-previous\n"
+        "  engagecycle new X01 2025/26 --from-previous --framework-version 2",
     )
     p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
     p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2025/26")
@@ -134,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--from-previous",
         action="store_true",
         help="start from the organisation's latest earlier answers (marked as carried over)",
+    )
+    p.add_argument(
+        "--framework-version",
+        type=int,
+        metavar="N",
+        help=f"question bank version to answer (default: {NEW_ASSESSMENT_VERSION}, or the "
+        "version of the organisation's latest assessment if that is later)",
     )
     p.set_defaults(func=cmd_new)
 
@@ -224,7 +233,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             raise EngageError(
                 f"no organisations in peer group {args.peer_group!r}; groups: {', '.join(groups)}"
             )
-    table = score_table(chosen, store.framework)
+    table = score_table(chosen, store.frameworks)
     if args.format == "csv":
         import pandas as pd
 
@@ -283,10 +292,14 @@ def cmd_new(args: argparse.Namespace) -> int:
             f"there is no assessment of {code} before {period} to start from; "
             "run without --from-previous to start an empty one"
         )
-    a = store.create(code, period, name, org_type, peer_group)
-    list_items(a, store.framework)  # every item id, ready to answer in a text editor
+    framework = _framework_for_new(store, args.framework_version, earlier, code, period)
+    a = store.create(code, period, name, org_type, peer_group, framework=framework)
+    list_items(a, framework)  # every item id, ready to answer in a text editor
     store.save(a, backup=False)
-    print(f"created {display_path(a.path)} for {name} ({code}), {period}")
+    print(
+        f"created {display_path(a.path)} for {name} ({code}), {period}, "
+        f"on version {framework.version} of the question bank"
+    )
     if known is not None:
         taken = [
             f
@@ -302,13 +315,37 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.from_previous:
         prev = earlier[-1]
         a = store.find(code, period)
-        n = carry_forward(a, prev)
+        n = carry_forward(a, prev, frameworks=store.frameworks)
         store.save(a)
         print(
             f"copied {n} answer(s) from {prev.period}, each marked as carried over until the "
             "team confirms it"
         )
+        fresh = len(a.afresh())
+        if fresh:
+            print(
+                f"{fresh} item(s) are new or changed in version {framework.version} (not asked "
+                f"in {prev.period}'s version {prev.framework_version}): marked to rate afresh"
+            )
     return 0
+
+
+def _framework_for_new(store: Store, wanted: int | None, earlier: list, code: str, period: str):
+    """The version a new assessment starts on: the one asked for, else `framework_for_new`.
+
+    A version older than the organisation's latest assessment is refused: its answers could
+    not be carried or compared forwards.
+    """
+    if wanted is None:
+        return store.framework_for_new(code, period)
+    framework = store.frameworks.get(wanted)
+    latest = earlier[-1].framework_version if earlier else None
+    if latest is not None and wanted < latest:
+        raise EngageError(
+            f"{code}'s latest assessment ({earlier[-1].period}) is on version {latest}; a new "
+            f"assessment cannot go back to version {wanted}"
+        )
+    return framework
 
 
 # ------------------------------------------------------------------ entry point

@@ -38,6 +38,7 @@ __all__ = [
     "DIMENSION_IDS",
     "HANDOVER_FROM",
     "HUB_IDS",
+    "NEW_ASSESSMENT_VERSION",
     "PACKAGED",
     "RETURNS_FROM",
     "STAGE_IDS",
@@ -81,7 +82,11 @@ FRAMEWORK_ID = "engagement-cycle"
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
 # Every released version, so that old assessments always find the bank they were answered with.
 PACKAGED: dict[int, str] = {1: "engagement-cycle.yaml", 2: "engagement-cycle-v2.yaml"}
-DEFAULT_VERSION = 1  # what `load_framework()` returns; new assessments move to 2 separately
+DEFAULT_VERSION = 1  # what `load_framework()` returns (the reports read it until phase 2)
+# The version a brand-new assessment starts on (`engagecycle new`, the workshop, the workbook).
+# An organisation whose latest assessment is on a later version stays on that version (see
+# `versions.Frameworks.for_new`). Switching new assessments to version 2 is this one line.
+NEW_ASSESSMENT_VERSION = 1
 DEFAULT_PATH = FRAMEWORK_DIR / PACKAGED[DEFAULT_VERSION]
 FORMATS = (1, 2)
 

@@ -3,6 +3,10 @@
 Two steps, both pure: `item_table` flattens assessments into one row per organisation x
 period x framework item (every item, answered or not, so counts are right), and
 `score_table` aggregates it into the tidy score table every report reads.
+
+Assessments may be on different versions of the question bank: each one's rows are the items
+of its own version (the `version` column says which). The dimension, hub, cycle and overall
+rows stay comparable across versions because the fifteen dimensions are the contract.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .assessment import Assessment
-from .framework import Framework
+from .framework import Framework, Item
 from .levels import NA, UNKNOWN, bands, read_level
+from .versions import Frameworks, as_frameworks
 
 LOW_EVIDENCE_BELOW = 0.5
 DISCUSS_SPREAD = 2
@@ -40,6 +45,8 @@ ITEM_COLUMNS = [
     "carried_over",
     "evidence",
     "handover_from",
+    "version",  # the framework version the assessment was answered with
+    "afresh",  # new or changed in that version, and not yet rated (counts as unanswered)
 ]
 SCORE_COLUMNS = [
     "organisation",
@@ -96,25 +103,29 @@ def _rater_levels(raw) -> list[int]:
 
 
 # The row of an item with no response at all: status, value, level, raters, spread, flag,
-# discuss, resolved, carried over, evidence.
-_UNANSWERED = ("unanswered", np.nan, "", 0, np.nan, False, False, False, False, "")
+# discuss, resolved, carried over, evidence, afresh.
+_UNANSWERED = ("unanswered", np.nan, "", 0, np.nan, False, False, False, False, "", False)
 
 
-def _answer_rows(assessments: list[Assessment], item_ids: tuple[str, ...]) -> list[tuple]:
+def _answer_rows(
+    assessments: list[Assessment], item_ids: tuple[str, ...] | list[tuple[str, ...]]
+) -> list[tuple]:
     """The per-answer columns of `item_table` as one tuple per assessment x item, in row order.
 
     Why tuples: scoring 10,000 assessments walks 700,000 answers. One small tuple per answer,
     transposed into columns afterwards in C by `zip`, is much cheaper than appending to fifteen
     column lists; columns that depend only on the item are made by repetition instead. The
     common answer (a whole-number level, no raters) is settled without `item_status`, with
-    the same result.
+    the same result. `item_ids` is one tuple for every assessment, or one per assessment
+    when they are on different versions.
     """
     rows: list[tuple] = []
     append = rows.append
     nan = np.nan
-    for a in assessments:
+    per_assessment = isinstance(item_ids, list)
+    for n, a in enumerate(assessments):
         get = (a.doc.get("responses") or {}).get
-        for iid in item_ids:
+        for iid in item_ids[n] if per_assessment else item_ids:
             raw = get(iid)
             if not raw:
                 append(_UNANSWERED)
@@ -128,7 +139,11 @@ def _answer_rows(assessments: list[Assessment], item_ids: tuple[str, ...]) -> li
             evidence = str(g("evidence") or "")
             if rater_doc is None and type(level) is int:
                 row = ("answered", float(level), level, 0, nan, flag, flag, resolved, carried)
-                append((*row, evidence))
+                append((*row, evidence, False))
+                continue
+            if rater_doc is None and level is None:  # not answered: perhaps to rate afresh
+                row = ("unanswered", nan, "", 0, nan, flag, flag, resolved, carried)
+                append((*row, evidence, g("afresh") is True))
                 continue
             if isinstance(level, str):
                 level = read_level(level)
@@ -138,40 +153,81 @@ def _answer_rows(assessments: list[Assessment], item_ids: tuple[str, ...]) -> li
             k = len(raters)
             spread = float(max(raters) - min(raters)) if k >= 2 else nan
             discuss = flag or (k >= 2 and spread >= DISCUSS_SPREAD)
-            append((status, value, recorded, k, spread, flag, discuss, resolved, carried, evidence))
+            afresh = status == "unanswered" and g("afresh") is True
+            row = (status, value, recorded, k, spread, flag, discuss, resolved, carried)
+            append((*row, evidence, afresh))
     return rows
 
 
-def item_table(assessments: Iterable[Assessment], framework: Framework) -> pd.DataFrame:
-    """One row per organisation x period x framework item."""
+def item_table(
+    assessments: Iterable[Assessment], frameworks: Framework | Frameworks
+) -> pd.DataFrame:
+    """One row per organisation x period x item of the version each assessment is on.
+
+    `frameworks` is the set of versions (a `Frameworks`), or one framework that every
+    assessment must be on (as callers passed before there were several versions).
+    """
     assessments = list(assessments)
-    items = tuple(framework.items.values())
-    n_items, n = len(items), len(assessments)
+    known = as_frameworks(frameworks)
+    fws = [known.for_assessment(a) for a in assessments]
+    n = len(assessments)
+    single = len({id(fw) for fw in fws}) <= 1
+    items = tuple(fws[0].items.values()) if fws else ()
     # The loop makes 700,000 small tuples at 10,000 assessments; pausing the garbage collector
     # meanwhile saves its repeated scans of them (they hold no reference cycles).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        rows = _answer_rows(assessments, tuple(it.id for it in items))
+        if single:
+            rows = _answer_rows(assessments, tuple(it.id for it in items))
+        else:
+            ids = {fw.version: tuple(fw.items) for fw in fws}
+            rows = _answer_rows(assessments, [ids[fw.version] for fw in fws])
     finally:
         if was_enabled:
             gc.enable()
     if not rows:  # keep the dtypes an empty table has always had
         df = pd.DataFrame({c: [] for c in ITEM_COLUMNS}, columns=ITEM_COLUMNS)
-        return df.astype({"value": float, "spread": float, "level_recorded": str})
+        return df.astype(
+            {"value": float, "spread": float, "level_recorded": str, "version": np.int64}
+        ).astype({"afresh": bool})
     # Column by column with `itemgetter`: `zip(*rows)` is four times slower on 700,000 rows.
-    status, value, recorded, n_raters, spread, flag, discuss, resolved, carried, evidence = (
-        list(map(itemgetter(i), rows)) for i in range(len(_UNANSWERED))
-    )
+    (
+        status,
+        value,
+        recorded,
+        n_raters,
+        spread,
+        flag,
+        discuss,
+        resolved,
+        carried,
+        evidence,
+        afresh,
+    ) = (list(map(itemgetter(i), rows)) for i in range(len(_UNANSWERED)))
+    if single:
+        per = np.full(n, len(items))
+        dimension = [it.dimension for it in items] * n
+        item_ids = [it.id for it in items] * n
+        weight = [it.weight for it in items] * n
+        handover = [it.handover_from or "" for it in items] * n
+    else:
+        per = np.array([len(fw.items) for fw in fws])
+        cols = {fw.version: _item_columns(tuple(fw.items.values())) for fw in fws}
+        dimension, item_ids, weight, handover = ([] for _ in range(4))
+        for fw in fws:
+            d, i, w, h = cols[fw.version]
+            dimension += d
+            item_ids += i
+            weight += w
+            handover += h
     df = pd.DataFrame(
         {
-            "organisation": np.repeat(
-                np.array([a.code for a in assessments], dtype=object), n_items
-            ),
-            "period": np.repeat(np.array([a.period for a in assessments], dtype=object), n_items),
-            "dimension": [it.dimension for it in items] * n,
-            "item": [it.id for it in items] * n,
-            "weight": [it.weight for it in items] * n,
+            "organisation": np.repeat(np.array([a.code for a in assessments], dtype=object), per),
+            "period": np.repeat(np.array([a.period for a in assessments], dtype=object), per),
+            "dimension": dimension,
+            "item": item_ids,
+            "weight": weight,
             "status": status,
             "value": np.array(value, dtype=float),
             "level_recorded": recorded,
@@ -182,12 +238,24 @@ def item_table(assessments: Iterable[Assessment], framework: Framework) -> pd.Da
             "resolved": np.array(resolved, dtype=bool),
             "carried_over": np.array(carried, dtype=bool),
             "evidence": evidence,
-            "handover_from": [it.handover_from or "" for it in items] * n,
+            "handover_from": handover,
+            "version": np.repeat(np.array([fw.version for fw in fws], dtype=np.int64), per),
+            "afresh": np.array(afresh, dtype=bool),
         },
         columns=ITEM_COLUMNS,
     )
     df["level_recorded"] = df["level_recorded"].astype(str)
     return df
+
+
+def _item_columns(items: tuple[Item, ...]) -> tuple[list, list, list, list]:
+    """The columns of `item_table` that depend only on the item, for one version."""
+    return (
+        [it.dimension for it in items],
+        [it.id for it in items],
+        [it.weight for it in items],
+        [it.handover_from or "" for it in items],
+    )
 
 
 def dimension_scores(items: pd.DataFrame) -> pd.DataFrame:
@@ -224,13 +292,20 @@ def dimension_scores(items: pd.DataFrame) -> pd.DataFrame:
 
 def score_table(
     assessments: Iterable[Assessment],
-    framework: Framework,
+    frameworks: Framework | Frameworks,
     items: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The tidy score table (see docs/architecture.md): dimensions plus hub, cycle, overall."""
+    """The tidy score table (see docs/architecture.md): dimensions plus hub, cycle, overall.
+
+    Assessments on different versions score side by side: each dimension's score comes from
+    the items of the assessment's own version, and the fifteen dimensions are the same in
+    every version, so the rows compare.
+    """
     assessments = list(assessments)
+    known = as_frameworks(frameworks)
+    framework = known.new  # for the dimensions' kinds, titles and order (the contract)
     if items is None:
-        items = item_table(assessments, framework)
+        items = item_table(assessments, known)
     dims = dimension_scores(items)
     kind_of = {d.id: d.kind for d in framework.dimensions}
     title_of = {d.id: d.title for d in framework.dimensions}

@@ -19,6 +19,7 @@ from .assessment import (
     check_code,
     check_period,
     file_stamp,
+    mark_afresh,
     new_document,
     normalise_code,
     normalise_period,
@@ -28,8 +29,9 @@ from .assessment import (
 )
 from .errors import ConflictError, PathError, Problem, ValidationFailed
 from .filelock import Lock, locked
-from .framework import Framework, load_framework
+from .framework import Framework
 from .limits import MAX_FILE_BYTES, mib
+from .versions import Frameworks
 from .yamlguard import check_events
 from .yamlio import (
     HISTORY_DIR,
@@ -93,8 +95,13 @@ def find_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def read_file(path: Path, framework: Framework, *, roundtrip: bool = False) -> Assessment:
+def read_file(
+    path: Path, framework: Framework | Frameworks, *, roundtrip: bool = False
+) -> Assessment:
     """Load and validate one file; raise ValidationFailed listing every problem in it.
+
+    `framework` is the set of versions the file may be on (a `Frameworks`), or one framework
+    it must be on.
 
     One path decides for every command, so `validate`, `score`, the batch, the workshop and
     the import can never disagree about a file: size limit, UTF-8, the event check (see
@@ -164,7 +171,9 @@ def _load(loader, text: str, shown: str) -> Any:
     raise ValidationFailed([problem])
 
 
-def _with_lines(problems: list[Problem], text: str, framework: Framework, shown: str):
+def _with_lines(
+    problems: list[Problem], text: str, framework: Framework | Frameworks, shown: str
+) -> list[Problem]:
     """The same problems with line numbers, found by reading the file again keeping them.
 
     The decision is already made by the fast path; this is a courtesy for the person fixing
@@ -205,11 +214,51 @@ def settle_duplicates(by_key: dict[tuple[str, str], list[Assessment]], result: L
 
 
 class Store:
-    """Assessment files under one folder, laid out as <folder>/<CODE>/<YYYY-YY>.yaml."""
+    """Assessment files under one folder, laid out as <folder>/<CODE>/<YYYY-YY>.yaml.
 
-    def __init__(self, folder: str | Path = DEFAULT_FOLDER, framework: Framework | None = None):
+    By default the store knows every packaged framework version and checks each file against
+    the version it records (`frameworks`, `framework_for`). Given one `framework`, it is pinned
+    to that version: any other is refused, as before there were several (the reports read
+    version 1 only until they learn version 2). `framework` is the version new assessments
+    start on.
+    """
+
+    def __init__(
+        self,
+        folder: str | Path = DEFAULT_FOLDER,
+        framework: Framework | None = None,
+        *,
+        frameworks: Frameworks | None = None,
+    ):
         self.folder = Path(folder)
-        self.framework = framework or load_framework()
+        if frameworks is None:
+            frameworks = Frameworks.only(framework) if framework else Frameworks.packaged()
+        self.frameworks: Frameworks = frameworks
+        self.framework: Framework = framework or frameworks.new
+
+    def framework_for(self, assessment: Assessment) -> Framework:
+        """The version an assessment was answered with, which it is edited and scored in."""
+        return self.frameworks.for_assessment(assessment)
+
+    def framework_for_new(self, code: str, period: str) -> Framework:
+        """The version a new assessment of `code` for `period` starts on.
+
+        The default for new assessments, unless the organisation's latest earlier assessment
+        is on a later version: a new year never goes back a version.
+        """
+        if len(self.frameworks.versions) == 1:
+            return self.framework
+        earlier = self.latest_before(code, period)
+        fw = self.frameworks.for_new(earlier.framework_version if earlier else None)
+        return fw if fw.version > self.framework.version else self.framework
+
+    def latest_before(self, code: str, period: str) -> Assessment | None:
+        """The organisation's most recent valid assessment before `period`, if any."""
+        if not self.folder.is_dir():
+            return None
+        start = period_start(normalise_period(period))
+        earlier = [a for a in self.history(normalise_code(code)) if period_start(a.period) < start]
+        return earlier[-1] if earlier else None
 
     # -- paths
     def path_for(self, code: str, period: str) -> Path:
@@ -236,7 +285,7 @@ class Store:
         by_key: dict[tuple[str, str], list[Assessment]] = defaultdict(list)
         for f in files:
             try:
-                a = read_file(f, self.framework, roundtrip=roundtrip)
+                a = read_file(f, self.frameworks, roundtrip=roundtrip)
             except ValidationFailed as exc:
                 result.problems.extend(exc.problems)
                 continue
@@ -257,7 +306,7 @@ class Store:
                 raise ValidationFailed([q for q in result.problems if q.file == p.file])
         for a in result.assessments:
             if a.key == (code, period):
-                return read_file(a.path, self.framework, roundtrip=roundtrip) if roundtrip else a
+                return read_file(a.path, self.frameworks, roundtrip=roundtrip) if roundtrip else a
         return None
 
     def history(self, code: str) -> list[Assessment]:
@@ -272,7 +321,10 @@ class Store:
         name: str,
         org_type: str = "ICB",
         peer_group: str | None = None,
+        *,
+        framework: Framework | None = None,
     ) -> Assessment:
+        """A new, empty assessment file, on `framework` (default: `framework_for_new`)."""
         code, period = normalise_code(code), normalise_period(period)
         path = self.path_for(code, period)
         existing = self.find(code, period, roundtrip=False)
@@ -281,8 +333,19 @@ class Store:
                 f"{code} {period} already exists in {display_path(existing.path)}; "
                 "open it instead of creating a new one"
             )
-        doc = new_document(self.framework, code, period, name, org_type, peer_group)
+        if framework is None:
+            framework = self.framework_for_new(code, period)
+        elif framework.version not in self.frameworks:
+            raise PathError(
+                f"framework version {framework.version} is not one this store knows "
+                f"({self.frameworks.allowed()})"
+            )
+        doc = new_document(framework, code, period, name, org_type, peer_group)
         a = Assessment(doc, path)
+        earlier = self.latest_before(code, period)
+        if earlier is not None and (earlier.framework_version or 0) < framework.version:
+            # Items the organisation has not been asked before are marked to rate afresh.
+            mark_afresh(a, earlier, frameworks=self.frameworks)
         self._write(a, path, new=True)
         return a
 
@@ -312,7 +375,7 @@ class Store:
         can never both pass the conflict check: the second one sees the first one's file.
         """
         shown = display_path(path)
-        problems = _validate(assessment, self.framework, shown)
+        problems = _validate(assessment, self.frameworks, shown)
         if problems:
             raise ValidationFailed(problems)
         text = dump(assessment.doc)
@@ -365,8 +428,8 @@ def _check_held(lock: Lock, shown: str) -> None:
         )
 
 
-def _validate(assessment: Assessment, framework: Framework, shown: str) -> list[Problem]:
-    return validate_document(assessment.doc, framework, shown)
+def _validate(assessment: Assessment, frameworks: Frameworks, shown: str) -> list[Problem]:
+    return validate_document(assessment.doc, frameworks, shown)
 
 
 def _mentions(problem: Problem, code: str, period: str, folder: Path) -> bool:

@@ -149,6 +149,11 @@ def cmd_template(args: argparse.Namespace) -> int:
             f"{result.carried} answer(s) carried over from {result.carried_from}, "
             "marked Yes in the Carried over column"
         )
+    if result.afresh:
+        print(
+            f"{result.afresh} item(s) are new or changed in version {result.version} of the "
+            "question bank: marked 'rate afresh' in the Statement column"
+        )
     return 0
 
 

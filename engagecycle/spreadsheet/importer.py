@@ -28,6 +28,7 @@ from ..assessment import (
     Assessment,
     check_code,
     check_period,
+    mark_afresh,
     new_document,
     normalise_code,
     normalise_period,
@@ -38,6 +39,7 @@ from ..framework import Framework
 from ..levels import NA, UNKNOWN
 from ..limits import MAX_WORKBOOK_COLUMNS, name_problem
 from ..store import Store, display_path
+from ..versions import Frameworks, as_frameworks
 from . import layout as L
 from .reader import WorkbookRefused, read_workbook_cells
 
@@ -100,6 +102,8 @@ class ParsedWorkbook:
     actions: list[Parsed] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
     sheets_read: set[str] = field(default_factory=set)
+    framework: Framework | None = None  # the version the workbook was made for
+    versions: str = ""  # the versions this tool knows, for messages
 
     @property
     def fatal(self) -> list[SheetProblem]:
@@ -211,15 +215,20 @@ def _parse(sheet: _Sheet, fn, value: Any, row: int, column: str) -> Any:
 
 
 def read_workbook(
-    path: str | Path, framework: Framework, *, replace: bool = False
+    path: str | Path, framework: Framework | Frameworks, *, replace: bool = False
 ) -> ParsedWorkbook:
-    """Read and check every sheet; the result lists every problem found (never raises)."""
+    """Read and check every sheet; the result lists every problem found (never raises).
+
+    Given the versions the tool knows (`Frameworks`), the workbook is read against the one
+    its Instructions sheet names (`parsed.framework`); given one framework, against that.
+    """
     path = Path(path)
     parsed = ParsedWorkbook(display_path(path))
     books = _open(path, parsed)
     if books is None:
         return parsed
     formulas, values = books
+    framework = _framework_named(formulas, framework, parsed)
     present = set(formulas.sheetnames)
     for name in L.SHEETS:
         if name not in present:
@@ -249,6 +258,23 @@ def read_workbook(
             reader(sheet, framework, replace)
             parsed.sheets_read.add(name)
     return parsed
+
+
+def _framework_named(formulas: Any, known: Framework | Frameworks, parsed) -> Framework:
+    """The version the workbook's Instructions sheet names, when the tool has it.
+
+    Otherwise the default, and `_read_instructions` then says which versions there are.
+    """
+    versions = as_frameworks(known)
+    parsed.versions = versions.allowed()
+    chosen = versions.new
+    if L.INSTRUCTIONS in formulas.sheetnames:
+        cell = formulas[L.INSTRUCTIONS].cell(L.INFO_ROWS["version"], 2).value
+        version = L.whole(cell)
+        if version in versions:
+            chosen = versions.get(version)
+    parsed.framework = chosen
+    return chosen
 
 
 def _open(path: Path, parsed: ParsedWorkbook):
@@ -324,11 +350,15 @@ def _read_instructions(sheet: _Sheet, framework: Framework, replace: bool) -> No
     fw_id = str(raw["framework"] or "").strip()
     version = L.whole(raw["version"])
     if fw_id != framework.id or version != framework.version:
+        uses = (
+            f"this tool has versions {sheet.parsed.versions}"
+            if " or " in sheet.parsed.versions
+            else f"this tool uses {framework.id!r} version {framework.version}"
+        )
         bad(
             "framework",
             f"the workbook was made for framework {fw_id!r} version {L.show(raw['version'])}, "
-            f"but this tool uses {framework.id!r} version {framework.version}; make a new "
-            "workbook with 'engagecycle template'",
+            f"but {uses}; make a new workbook with 'engagecycle template'",
         )
     elif raw["check"] != L.header_check(code, period, fw_id, version):
         bad(
@@ -1122,8 +1152,8 @@ def import_workbook(
     Raises ImportFailed listing every problem if anything is fatal; nothing is written then.
     Raises ValidationFailed if the saved assessment file itself is invalid.
     """
-    framework = store.framework
-    parsed = read_workbook(path, framework, replace=replace)
+    parsed = read_workbook(path, store.frameworks, replace=replace)
+    framework = parsed.framework or store.framework
     info = parsed.info
     saved: Assessment | None = None
     if not parsed.fatal and info:
@@ -1141,6 +1171,18 @@ def import_workbook(
                 )
             )
         saved = store.find(code, period)
+        if saved is not None and saved.framework_version != framework.version:
+            parsed.problems.append(
+                SheetProblem(
+                    parsed.file,
+                    f"this workbook asks version {framework.version} of the question bank, "
+                    f"but {display_path(saved.path)} is now on version "
+                    f"{saved.framework_version} (it was migrated after the workbook was "
+                    "made); make a new workbook with 'engagecycle template'",
+                    L.INSTRUCTIONS,
+                    cell=f"B{L.INFO_ROWS['version']}",
+                )
+            )
         name = info["name"]
         row = L.INFO_ROWS["name"]
         if saved is not None and name and name.casefold() != saved.name.strip().casefold():
@@ -1178,12 +1220,15 @@ def import_workbook(
             info["peer_group"],
         )
         assessment = Assessment(doc, store.path_for(info["code"], info["period"]))
+        before = store.latest_before(info["code"], info["period"])
+        if before is not None and (before.framework_version or 0) < framework.version:
+            mark_afresh(assessment, before, frameworks=store.frameworks)  # as Store.create
     else:
         assessment = saved
     result = merge(parsed, assessment, framework, replace=replace, existing=not created)
     if result.conflicts:
         raise ImportFailed(result.conflicts, parsed.warnings)
-    problems = validate_document(assessment.doc, framework, display_path(assessment.path))
+    problems = validate_document(assessment.doc, store.frameworks, display_path(assessment.path))
     if problems:  # the checks above should make this impossible; never save a broken file
         raise ValidationFailed(problems)
     written = False

@@ -24,9 +24,17 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..assessment import ORG_TYPES, Assessment, carry_forward, new_document, period_start
+from ..assessment import (
+    ORG_TYPES,
+    Assessment,
+    carry_forward,
+    mark_afresh,
+    new_document,
+    period_start,
+)
 from ..errors import EngageError
 from ..framework import Framework
+from ..guide import POINTS, RULE, afresh_label, has_guide
 from ..levels import LEVELS
 from ..scoring import LOW_EVIDENCE_BELOW
 from ..store import Store, display_path
@@ -36,6 +44,7 @@ from .safe import CellTextError, put, save_workbook
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
+AFRESH_FILL = PatternFill("solid", fgColor="E5DCEF")  # new or changed in this version
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -55,6 +64,8 @@ class TemplateResult:
     existed: bool  # the assessment file already existed (else import will create it)
     carried_from: str | None = None
     carried: int = 0
+    version: int | None = None  # the question bank version the workbook asks
+    afresh: int = 0  # items new or changed in that version, still to rate afresh
 
 
 # ----------------------------------------------------------------- entry point
@@ -97,6 +108,7 @@ def write_template(
     )
     if saved is not None:
         work = Assessment(copy.deepcopy(saved.doc))
+        framework = store.framework_for(saved)
     else:
         latest = history[-1] if history else None
         name = name or (latest.name if latest else None)
@@ -111,15 +123,19 @@ def write_template(
                 f"organisation type {org_type!r} is not one of {', '.join(ORG_TYPES)}"
             )
         peer_group = peer_group or (latest.peer_group if latest else None) or None
-        doc = new_document(store.framework, code, period, name, org_type, peer_group)
+        framework = store.framework_for_new(code, period)
+        doc = new_document(framework, code, period, name, org_type, peer_group)
         work = Assessment(doc)
+        before = store.latest_before(code, period)
+        if before is not None and (before.framework_version or 0) < framework.version:
+            mark_afresh(work, before, frameworks=store.frameworks)  # as Store.create will
     carried_from, carried = None, 0
     if from_previous:
         earlier = [h for h in history if period_start(h.period) < period_start(period)]
         if not earlier:
             raise EngageError(f"there is no assessment of {code} before {period} to start from")
         previous = earlier[-1]
-        carried = carry_forward(work, previous)
+        carried = carry_forward(work, previous, frameworks=store.frameworks)
         carried_from = previous.period
     if saved is not None:
         source = f"{display_path(saved.path)} as saved on {(today or date.today()).isoformat()}"
@@ -127,12 +143,22 @@ def write_template(
         source = f"a new assessment (no file for {code} {period} yet)"
     if carried_from:
         source += f"; {carried} answer(s) carried over from {carried_from}"
-    wb = build_workbook(work, store.framework, saved, today=today or date.today(), source=source)
+    wb = build_workbook(work, framework, saved, today=today or date.today(), source=source)
     try:
         save_workbook(wb, out, overwrite=overwrite)
     except FileExistsError:
         raise EngageError(f"{out} already exists; add --force to replace it") from None
-    return TemplateResult(out, code, period, work.name, saved is not None, carried_from, carried)
+    return TemplateResult(
+        out,
+        code,
+        period,
+        work.name,
+        saved is not None,
+        carried_from,
+        carried,
+        framework.version,
+        len(work.afresh()),
+    )
 
 
 # ----------------------------------------------------------------- the workbook
@@ -394,6 +420,14 @@ HOW_TO = [
 ]
 
 
+ITEMS_SHEET_GUIDED = (
+    "One row per statement. Read the statement and what to look for, count the cases it "
+    "names (Count, under what to look for), then choose the level that share reaches in the "
+    "Level column: 0 to 4, N/A if the activity cannot apply to you, or Don't know if nobody "
+    "can say. Under each level's description is the evidence that would show it."
+)
+
+
 def _instructions(
     ws: Worksheet,
     work: Assessment,
@@ -444,6 +478,8 @@ def _instructions(
         )
     _details(ws, work, saved)
     row = max(L.DETAIL_ROWS.values()) + 2
+    if has_guide(framework):
+        row = _rating_rule(ws, row, work, framework) + 1
     head = _cell(ws, row, 1, "How to fill in this workbook")
     head.font = Font(bold=True, size=12)
     if new:
@@ -454,12 +490,48 @@ def _instructions(
         )
         _cell(ws, row, 2, note).alignment = WRAP
     for heading, text in HOW_TO:
-        row += 1
-        h = _cell(ws, row, 1, heading)
-        h.font = Font(bold=True)
-        h.alignment = WRAP
-        _cell(ws, row, 2, text).alignment = WRAP
-        _fit_height(ws, row, [(text, 95)])
+        if heading == "Items sheet" and has_guide(framework):
+            text = ITEMS_SHEET_GUIDED
+        row = _note_row(ws, row + 1, heading, text)
+    if framework.glossary:
+        row += 2
+        _cell(ws, row, 1, "Words used").font = Font(bold=True, size=12)
+        for term, meaning in framework.glossary.items():
+            row = _note_row(ws, row + 1, term, meaning)
+
+
+def _note_row(ws: Worksheet, row: int, heading: str, text: str, bold: bool = False) -> int:
+    """A heading in column A and its text in column B, tall enough to read; returns the row."""
+    h = _cell(ws, row, 1, heading)
+    h.font = Font(bold=True)
+    h.alignment = WRAP
+    t = _cell(ws, row, 2, text)
+    t.alignment = WRAP
+    if bold:
+        t.font = Font(bold=True)
+    _fit_height(ws, row, [(text, 95), (heading, 24)])
+    return row
+
+
+def _rating_rule(ws: Worksheet, row: int, work: Assessment, framework: Framework) -> int:
+    """The rating guide's one rule, in short, above the instructions (version 2 on)."""
+    _cell(ws, row, 1, "How to rate").font = Font(bold=True, size=12)
+    row = _note_row(ws, row + 1, "The one rule", RULE, bold=True)
+    for heading, text in POINTS:
+        row = _note_row(ws, row + 1, heading, text)
+    if framework.scale is not None:
+        scale = "\n".join(f"{n} {lv.name}: {lv.means}" for n, lv in framework.scale.levels.items())
+        row = _note_row(ws, row + 1, "The scale", scale)
+    fresh = len(work.afresh())
+    if fresh:
+        text = (
+            f"{fresh} statement(s) are new or changed in version {framework.version} of the "
+            "question bank, so no earlier answer was copied to them. Their Statement cell on "
+            f"the Items sheet starts with '{afresh_label(framework.version)}' and is shaded "
+            "purple."
+        )
+        row = _note_row(ws, row + 1, "Rate afresh", text)
+    return row
 
 
 def _details(ws: Worksheet, work: Assessment, saved: Assessment | None) -> None:
@@ -533,7 +605,9 @@ def _items(
     fixed = [L.DIM_TITLE, L.ITEM, L.STATEMENT, L.HELP, *levels]
     answers = [L.LEVEL, L.EVIDENCE, L.DISCUSS, L.AGREED, L.CARRIED]
     headers = [*fixed, *answers, *raters, L.CHECK, L.VALUE_USED, *L.HELPERS]
-    widths = [18, 16, 40, 40, *[26] * len(levels), 11, 45, 10, 30, 10]
+    guided = has_guide(framework)
+    level_width = 30 if guided else 26  # version 2 adds the evidence under each level
+    widths = [18, 16, 40, 40, *[level_width] * len(levels), 11, 45, 10, 30, 10]
     widths += [max(9, min(20, len(r) + 2)) for r in raters] + [36, 12] + [10] * len(L.HELPERS)
     _header(ws, headers, widths)
     col = {h: n for n, h in enumerate(headers, 1)}
@@ -560,16 +634,24 @@ def _items(
                 raters=tuple((canon.get(w.strip().casefold(), w), v) for w, v in written.raters),
             )
             base = L.item_row(saved.response(item.id)) if saved else L.ItemRow(item.id)
+            afresh = response.to_rate_afresh
+            statement = item.statement
+            if afresh:
+                statement = f"{afresh_label(framework.version)}.\n{statement}"
             cells: dict[str, Any] = {
                 L.DIM_TITLE: dim.title,
                 L.ITEM: item.id,
-                L.STATEMENT: item.statement,
-                L.HELP: item.help,
+                L.STATEMENT: statement,
+                L.HELP: _help_text(item) if guided else item.help,
             }
             for n, head in zip(sorted(framework.levels), levels, strict=True):
                 cells[head] = item.levels.get(n, "")
+                if guided and item.evidence.get(n):
+                    cells[head] += f"\nEvidence: {item.evidence[n]}"
             for head, value in cells.items():
                 _fixed(_cell(ws, row, col[head], value))
+            if afresh:
+                ws.cell(row, col[L.STATEMENT]).fill = AFRESH_FILL
             answer = {
                 L.LEVEL: L.level_cell(response.level),
                 L.EVIDENCE: written.evidence,
@@ -624,6 +706,14 @@ def _items(
     ws.freeze_panes = ws.cell(L.FIRST_ROW, col[L.STATEMENT])
     ws.auto_filter.ref = f"A{L.HEADER_ROW}:{get_column_letter(last_rater)}{last}"
     return ItemCells(dim_rows, {h: letter[h] for h in L.HELPERS})
+
+
+def _help_text(item: Any) -> str:
+    """What to look for, then what to count (version 2 on)."""
+    parts = [item.help] if item.help else []
+    if item.count:
+        parts.append(f"Count: {item.count}")
+    return "\n".join(parts)
 
 
 def _item_formulas(

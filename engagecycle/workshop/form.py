@@ -27,7 +27,8 @@ import ipywidgets as w
 
 from ..dates import EXAMPLE as DATE_EXAMPLE
 from ..dates import format_uk, parse_uk
-from ..framework import Dimension, Item
+from ..framework import Dimension, Framework, Item
+from ..guide import POINTS, RULE, afresh_label, has_guide, mark_terms
 from ..levels import LEVELS, NA, UNKNOWN
 from . import merge as merging
 from .session import WorkshopSession
@@ -43,6 +44,7 @@ TARGET_OPTIONS: list[tuple[str, int | str]] = [("No target", NO_VALUE)] + [
 STATUS_OPTIONS = [("Open", "open"), ("Done", "done"), ("Dropped", "dropped")]
 STATE_WORDS = {
     "unanswered": "not answered yet",
+    "afresh": "to rate afresh",
     "carried": "carried over",
     "answered": "answered",
     "na": "not applicable",
@@ -88,6 +90,63 @@ LEVEL_TITLES = [f"{n} {name}" for n, name in LEVELS.items()] + [
     "N/A: does not apply here",
     "Don't know: we don't know yet",
 ]
+
+
+def help_html(item: Item, framework: Framework) -> str:
+    """An item's help: what to look for, and in version 2 what to count and, on request, the
+    evidence that would show each level (a native disclosure, so it opens without a round
+    trip to the kernel), with glossary terms explained on hover."""
+    parts = []
+    if item.help:
+        parts.append(f'<div class="ec-help">{mark_terms(item.help, framework)}</div>')
+    if not has_guide(framework):
+        return "".join(parts)
+    if item.count:
+        parts.append(
+            f'<div class="ec-count"><strong>Count:</strong> {mark_terms(item.count, framework)}'
+            "</div>"
+        )
+    if item.evidence:
+        cells = "".join(
+            f"<div><strong>{n} {escape(name)}</strong> {escape(item.evidence.get(n, ''))}</div>"
+            for n, name in LEVELS.items()
+        )
+        # An invisible last cell as wide as the N/A and Don't know buttons, so each note
+        # sits over the level button it belongs to.
+        pad = '<div class="ec-evpad" aria-hidden="true">Don\'t know</div>'
+        parts.append(
+            '<details class="ec-evlevels"><summary>What would show each level</summary>'
+            f'<div class="ec-evgrid">{cells}{pad}</div></details>'
+        )
+    return "".join(parts)
+
+
+def guide_html(framework: Framework) -> str:
+    """The rating guide in short, the scale and the glossary: the "How to rate" panel."""
+    points = "".join(
+        f"<li><strong>{escape(head)}</strong> {escape(text)}</li>" for head, text in POINTS
+    )
+    scale = ""
+    if framework.scale is not None:
+        scale = "".join(
+            f"<tr><th>{n} {escape(lv.name)}</th><td>{escape(lv.means)}</td></tr>"
+            for n, lv in framework.scale.levels.items()
+        )
+        scale = f'<table class="ec-scale">{scale}</table>'
+    words = "".join(
+        f"<tr><th>{escape(term)}</th><td>{escape(meaning)}</td></tr>"
+        for term, meaning in framework.glossary.items()
+    )
+    return (
+        f'<div class="ec-guide"><h3>How to rate</h3><p><strong>{escape(RULE)}</strong></p>'
+        f"<ul>{points}</ul>{scale}"
+        + (
+            f'<h3>Words used</h3><table class="ec-scale ec-glossary">{words}</table>'
+            if words
+            else ""
+        )
+        + "</div>"
+    )
 
 
 def progress_html(done: int, total: int, label: str) -> str:
@@ -326,7 +385,7 @@ class ItemCard:
         self.clear.add_class(f"ec-clear-{sid}")
         self.clear.on_click(self._on_clear)
         head = self.heading
-        self.help = w.HTML(f'<div class="ec-help">{escape(item.help)}</div>')
+        self.help = w.HTML(help_html(item, self.session.framework))
         self.level = w.ToggleButtons(
             options=level_options(item, form.show_levels.value),
             value=None,
@@ -400,11 +459,15 @@ class ItemCard:
         if state == "carried":
             source = self.session.previous_period or "an earlier assessment"
             mark = f'<span class="ec-badge">Carried over from {escape(source)}</span>'
+        elif state == "afresh":
+            label = afresh_label(self.session.framework.version)
+            mark = f'<span class="ec-badge ec-badge-afresh">{escape(label)}</span>'
         else:
             mark = f'<span class="ec-itemstate">{escape(STATE_WORDS[state])}</span>'
+        statement = mark_terms(self.item.statement, self.session.framework)
         self.heading.value = (
             f'<div class="ec-itemhead"><span class="ec-itemid">{self._kicker}</span>{mark}'
-            f'<span class="ec-statement">{escape(self.item.statement)}</span></div>'
+            f'<span class="ec-statement">{statement}</span></div>'
         )
         show(self.confirm, state == "carried")
         disputed = r.spread is not None and r.spread >= 2
@@ -938,8 +1001,33 @@ class WorkshopForm:
         )
         self.summary_button.add_class("ec-show-summary")
         self.summary_button.observe(lambda _: self.refresh_summary(), "value")
+        framework = session.framework
+        guided = has_guide(framework)
+        self.guide_toggle = w.ToggleButton(
+            description="How to rate",
+            value=False,
+            tooltip="The rating rule, the scale and the words used",
+        )
+        self.guide_toggle.add_class("ec-guide-toggle")
+        self.guide = w.HTML(guide_html(framework) if guided else "")
+        self.guide.add_class("ec-guide-box")
+        self.guide_toggle.observe(lambda ch: show(self.guide, ch["new"]), "value")
+        show(self.guide, False)
         nav = w.HBox([self.back, self.jump, self.next, self.summary_button, self.details_toggle])
         nav.add_class("ec-nav")
+        # The one rule, always in view under the navigation (version 2 on), with the button
+        # that opens the scale and the glossary beside it.
+        rule = w.HTML(
+            f'<div class="ec-rule"><strong>The rule:</strong> {escape(RULE)} '
+            "<strong>Don't know:</strong> nobody here can say. <strong>N/A:</strong> only "
+            "where it cannot apply here.</div>"
+            if guided
+            else ""
+        )
+        rule.add_class("ec-rule-text")
+        self.rule = w.HBox([rule, self.guide_toggle])
+        self.rule.add_class("ec-rule-row")
+        show(self.rule, guided)
         self.summary = w.HTML()
         self.summary.add_class("ec-summary-html")
         self.page_box = w.VBox()
@@ -960,7 +1048,9 @@ class WorkshopForm:
                 self.conflict_box,
                 self.carried_banner,
                 nav,
+                self.rule,
                 self.details,
+                self.guide,
                 self.summary,
                 self.page_box,
                 w.HBox([self.bottom_back, self.bottom_next], layout=w.Layout(margin="16px 0")),
@@ -1079,17 +1169,30 @@ class WorkshopForm:
 
     def refresh_carried(self) -> None:
         c = self.session.carried()
-        if not c.total:
+        fresh = self.session.afresh()
+        if not c.total and not fresh:
             self.carried_banner.value = ""
             show(self.carried_banner, False)
             return
         show(self.carried_banner, True)
         source = self.session.previous_period or "last year"
-        self.carried_banner.value = (
-            f'<div class="ec-carried-text"><strong>Carried over from {escape(source)}, still to '
-            f"confirm: {escape(c.text)}.</strong> Choose a level or press Confirm on each item, "
-            "or confirm a whole dimension with the button under its title.</div>"
-        )
+        text = ""
+        if c.total:
+            text += (
+                f'<div class="ec-carried-text"><strong>Carried over from {escape(source)}, still '
+                f"to confirm: {escape(c.text)}.</strong> Choose a level or press Confirm on each "
+                "item, or confirm a whole dimension with the button under its title.</div>"
+            )
+        if fresh:
+            version = self.session.framework.version
+            items = "item is" if fresh == 1 else "items are"
+            text += (
+                f'<div class="ec-carried-text ec-afresh-text"><strong>{fresh} {items} new or '
+                f"changed in version {version} of the question bank: rate them afresh.</strong> "
+                "Each is marked on its card; last year's answers to them were not copied, "
+                "because the question is not the same.</div>"
+            )
+        self.carried_banner.value = text
 
     def _on_header(self, field: str, value: Any) -> None:
         if self.quiet:
@@ -1126,6 +1229,7 @@ class WorkshopForm:
         if event == "status":
             self.refresh_status()
         elif event == "reloaded":
+            self.dims = list(self.session.dimensions)  # a migrated file has other items
             self.refresh_header()
             self.go(self.index, save=False)
         elif event in ("level", "actions", "header", "changed"):

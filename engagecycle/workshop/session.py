@@ -276,9 +276,21 @@ def _carry(store: Store, assessment: Assessment) -> str:
     previous = earlier_assessment(store, assessment.code, assessment.period)
     if previous is None:
         return f"There is no earlier assessment of {assessment.code} to start from."
-    carry_forward(assessment, previous)
+    carry_forward(assessment, previous, frameworks=store.frameworks)
     store.save(assessment)
     return carried_message(assessment, previous)
+
+
+def afresh_message(assessment: Assessment) -> str:
+    """How many items are new or changed in this version and still to rate ("" if none)."""
+    n = len(assessment.afresh())
+    if not n:
+        return ""
+    items = "item is" if n == 1 else "items are"
+    return (
+        f"{n} {items} new or changed in version {assessment.framework_version} of the "
+        "question bank: rate them afresh"
+    )
 
 
 def carried_message(assessment: Assessment, previous: Assessment) -> str:
@@ -299,6 +311,12 @@ def carried_message(assessment: Assessment, previous: Assessment) -> str:
     )
     if cleared:
         text += f"; {cleared} due date(s) already past were cleared, so set new ones"
+    fresh = afresh_message(assessment)
+    if fresh:
+        text += (
+            f". {fresh} (last year's answers were on version {previous.framework_version}, "
+            "and only items that kept their meaning were copied)"
+        )
     return text + "."
 
 
@@ -378,13 +396,16 @@ class Progress:
 
 
 def item_state(response: Response) -> str:
-    """One of unanswered, carried, answered, na, unknown.
+    """One of unanswered, afresh, carried, answered, na, unknown.
 
     A carried-over answer is last year's view: it does not count as done until the room
     confirms or changes it, otherwise a session started from last year would begin at 100%.
+    An afresh item is unanswered, and new or changed in this version of the question bank.
     """
     if response.carried_over and response.status != "unanswered":
         return "carried"
+    if response.to_rate_afresh:
+        return "afresh"
     return response.status
 
 
@@ -427,7 +448,8 @@ class WorkshopSession:
         notices: Iterable[str] = (),
     ):
         self.store = store
-        self.framework: Framework = store.framework
+        # The version the assessment was answered with: its items, help and lineage.
+        self.framework: Framework = store.framework_for(assessment)
         self.assessment = assessment
         self.dimensions = parse_dimensions(dimensions, self.framework)
         self.notices = list(notices)
@@ -605,6 +627,11 @@ class WorkshopSession:
             return True
 
         return self._edit(apply, "level", immediate=True)
+
+    def afresh(self, dim_id: str | None = None) -> int:
+        """Items new or changed in this version still to rate (in focus, or one dimension)."""
+        dims = {dim_id} if dim_id else {d.id for d in self.dimensions}
+        return sum(1 for i in self.assessment.afresh() if i.split(".", 1)[0] in dims)
 
     def carried(self, dim_id: str | None = None) -> Carried:
         """Unconfirmed carried-over answers, targets, notes and actions (in focus, or one)."""
@@ -844,7 +871,7 @@ class WorkshopSession:
             previous = earlier_assessment(self.store, self.assessment.code, self.assessment.period)
             if previous is None:
                 raise EngageError(f"there is no earlier assessment of {self.assessment.code}")
-            carry_forward(self.assessment, previous)
+            carry_forward(self.assessment, previous, frameworks=self.store.frameworks)
             self._revision += 1
             self.status = SaveStatus("unsaved")
         message = carried_message(self.assessment, previous)
@@ -912,12 +939,13 @@ class WorkshopSession:
             self._debouncer.cancel()
         with self._lock:
             try:
-                fresh = read_file(self.assessment.path, self.framework, roundtrip=True)
+                fresh = read_file(self.assessment.path, self.store.frameworks, roundtrip=True)
             except ValidationFailed as exc:
                 reasons = "; ".join(_problem_text(p) for p in exc.problems[:3])
                 self.status = SaveStatus("failed", self.clock(), f"cannot reload: {reasons}")
                 self._notify("status")
                 return
+            self._use_framework_of(fresh)
             self.assessment = fresh
             self._base = merging.to_plain(fresh.doc)
             self._revision = self._saved_revision = 0
@@ -946,9 +974,11 @@ class WorkshopSession:
         if path is None or not path.exists():
             return None
         try:
-            theirs = read_file(path, self.framework, roundtrip=True)
+            theirs = read_file(path, self.store.frameworks, roundtrip=True)
         except ValidationFailed:
             return None
+        if theirs.framework_version != self.framework.version:
+            return None  # moved to another version (engagecycle migrate): reload, not merge
         with self._lock:
             return merging.compare(self._base, self.assessment.doc, theirs.doc)
 
@@ -966,6 +996,8 @@ class WorkshopSession:
                 theirs = read_file(path, self.framework, roundtrip=True)
             except ValidationFailed as exc:
                 reasons = "; ".join(_problem_text(p) for p in exc.problems[:3])
+                if theirs_moved := self._other_version(path):
+                    reasons = theirs_moved
                 self.status = SaveStatus(
                     "failed", self.clock(), f"cannot read their version: {reasons}"
                 )
@@ -981,6 +1013,27 @@ class WorkshopSession:
         status = self.flush()
         self._notify("reloaded")
         return status
+
+    def _use_framework_of(self, fresh: Assessment) -> None:
+        """After a reload: the file may have moved to another version (engagecycle migrate)."""
+        framework = self.store.framework_for(fresh)
+        if framework is not self.framework:
+            self.framework = framework
+            self.dimensions = parse_dimensions([d.id for d in self.dimensions], framework)
+
+    def _other_version(self, path: Path) -> str:
+        """Why their file cannot be merged, if it moved to another version; else ""."""
+        try:
+            theirs = read_file(path, self.store.frameworks)
+        except ValidationFailed:
+            return ""
+        version = theirs.framework_version
+        if version == self.framework.version:
+            return ""
+        return (
+            f"the file was moved to version {version} of the question bank; save your "
+            "version as a copy, then reload"
+        )
 
     # -- checks
     def _check_item(self, item_id: str) -> None:

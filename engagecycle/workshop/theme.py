@@ -15,6 +15,7 @@ SECONDARY = "#425563"  # 7.6:1 on white
 WARM_YELLOW = "#FFB81C"
 RED = "#D5281B"  # 4.9:1 on white
 FOCUS = "#FFEB3B"
+AFRESH = "#330072"  # new or changed in this version: NHS purple, white text on it (13:1)
 
 CSS = f"""
 .ec-workshop {{
@@ -146,6 +147,7 @@ CSS = f"""
 }}
 .ec-workshop .ec-item.ec-state-carried {{ border-left-color: {WARM_YELLOW}; }}
 .ec-workshop .ec-item.ec-state-unanswered {{ border-left-color: #AEB7BD; }}
+.ec-workshop .ec-item.ec-state-afresh {{ border-left-color: {AFRESH}; }}
 .ec-workshop .ec-itemhead {{ line-height: 1.2; margin: 1px 0; }}
 .ec-workshop .ec-itemid, .ec-workshop .ec-itemstate {{
   font-size: var(--ec-small); color: {SECONDARY}; font-weight: 700; margin-right: 0.6em;
@@ -218,6 +220,47 @@ CSS = f"""
   background: #FFF4D6; border-left: 8px solid {WARM_YELLOW}; padding: 4px 12px; margin: 6px 0;
 }}
 .ec-workshop .ec-carried-dim {{ gap: 10px; flex-wrap: wrap; margin: 4px 0; }}
+/* Version 2 on: new or changed items to rate afresh, the rule, counts, evidence, glossary. */
+.ec-workshop .ec-badge.ec-badge-afresh {{ background: {AFRESH}; color: #ffffff; }}
+.ec-workshop .ec-carried .ec-afresh-text {{ background: #EFE9F5; border-left-color: {AFRESH}; }}
+.ec-workshop .ec-rule-row {{ align-items: center; gap: 8px; flex-wrap: nowrap; }}
+.ec-workshop .ec-rule-row .ec-rule-text {{ flex: 1 1 auto; min-width: 0; }}
+.ec-workshop .ec-rule-row .jupyter-button {{ flex: 0 0 auto; }}
+.ec-workshop .ec-rule {{
+  font-size: var(--ec-small); line-height: 1.25; padding: 2px 10px; margin: 0 0 2px 0;
+  border-left: 6px solid {NHS_BLUE}; background: #F0F4F5;
+}}
+.ec-workshop .ec-count {{
+  font-size: var(--ec-small); line-height: 1.2; margin: 0 0 1px 0; color: {TEXT};
+}}
+.ec-workshop .ec-evlevels {{ font-size: var(--ec-small); margin: 0 0 2px 0; }}
+.ec-workshop .ec-evlevels summary {{
+  cursor: pointer; color: {NHS_BLUE}; font-weight: 700; line-height: 1.2;
+}}
+.ec-workshop .ec-evgrid {{
+  display: grid; gap: 4px 6px; grid-template-columns: repeat(5, minmax(0, 1fr)) max-content;
+  line-height: 1.2; margin-top: 2px;
+}}
+.ec-workshop .ec-evgrid > div {{ background: #F0F4F5; padding: 3px 7px; border-radius: 4px; }}
+.ec-workshop .ec-evgrid > div.ec-evpad {{
+  visibility: hidden; font-size: var(--ec-font); font-weight: 700; white-space: nowrap;
+  border: 2px solid transparent; padding: 3px 7px; height: 0; overflow: hidden;
+}}
+.ec-workshop .ec-evgrid strong {{ display: block; }}
+.ec-workshop abbr.ec-term {{ text-decoration: underline dotted; cursor: help; }}
+.ec-workshop .ec-guide {{
+  border: 2px solid {NHS_BLUE}; border-radius: 4px; padding: 4px 14px; margin: 4px 0;
+  font-size: var(--ec-small); line-height: 1.3;
+}}
+.ec-workshop .ec-guide h3 {{ font-size: var(--ec-font); margin: 6px 0 2px 0; }}
+.ec-workshop .ec-guide ul {{ margin: 2px 0 6px 0; padding-left: 1.2em; }}
+.ec-workshop .ec-scale {{ border-collapse: collapse; margin: 4px 0; }}
+.ec-workshop .ec-scale th, .ec-workshop .ec-scale td {{
+  text-align: left; vertical-align: top; padding: 2px 10px 2px 0;
+  border-bottom: 1px solid #AEB7BD;
+}}
+.ec-workshop .ec-scale th {{ white-space: nowrap; }}
+
 .ec-workshop .ec-warn {{ color: {RED}; font-weight: 700; }}
 .ec-workshop .ec-note {{ background: #E8EDEE; padding: 4px 12px; border-radius: 4px; margin: 2px 0; }}
 .ec-workshop .ec-details {{ border: 2px solid #AEB7BD; border-radius: 4px; padding: 6px 12px; }}
