@@ -12,20 +12,11 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .assessment import (
-    ORG_TYPES,
-    carry_forward,
-    check_code,
-    check_period,
-    list_items,
-    normalise_code,
-    normalise_period,
-    period_start,
-)
+from .assessment import carry_forward, list_items, normalise_code, normalise_period, period_start
+from .cliargs import add_details, add_organisation, add_period, check_details, period_or
 from .errors import EngageError, ValidationFailed
 from .files import write_public_text
 from .framework import NEW_ASSESSMENT_VERSION, load_framework
-from .limits import name_problem
 from .store import DEFAULT_FOLDER, LoadResult, Store, display_path
 
 # Modules that expose `register(subparsers, common)`; each adds its own commands.
@@ -96,7 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "  engagecycle score --organisation X01\n"
         "  engagecycle score --format csv --output scores.csv",
     )
-    p.add_argument("--period", help="a period like 2024/25, or 'latest' (default: all periods)")
+    p.add_argument(
+        "--period",
+        type=period_or("latest", "all"),
+        help="a period like 2024/25, or 'latest' (default: all periods)",
+    )
     p.add_argument(
         "--organisation",
         action="append",
@@ -121,17 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
         "  engagecycle new X01 2025/26 --from-previous\n"
         "  engagecycle new X01 2025/26 --from-previous --framework-version 2",
     )
-    p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
-    p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2025/26")
-    p.add_argument(
-        "--name", help="organisation name (default: as in its latest earlier assessment)"
+    add_organisation(p)
+    add_period(p, "2025/26")
+    add_details(
+        p,
+        name="organisation name (default: as in its latest earlier assessment)",
+        org_type="organisation type (default: as before, or ICB for a new organisation)",
+        peer_group="peer group for benchmarking (default: as before, or none)",
     )
-    p.add_argument(
-        "--type",
-        choices=ORG_TYPES,
-        help="organisation type (default: as before, or ICB for a new organisation)",
-    )
-    p.add_argument("--peer-group", help="peer group for benchmarking (default: as before, or none)")
     p.add_argument(
         "--from-previous",
         action="store_true",
@@ -262,19 +254,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     store = Store(args.assessments)
-    code, period = normalise_code(args.organisation), normalise_period(args.period)
-    for label, value, why in (
-        ("organisation code", code, check_code(code)),
-        ("period", period, check_period(period)),
-        ("--name", args.name, name_problem(args.name) if args.name is not None else None),
-        (
-            "--peer-group",
-            args.peer_group,
-            name_problem(args.peer_group) if args.peer_group is not None else None,
-        ),
-    ):
-        if why:
-            raise EngageError(f"{label} {value!r} {why}")
+    code, period = check_details(args)
     history = store.history(code) if Path(args.assessments).is_dir() else []
     earlier = [h for h in history if period_start(h.period) < period_start(period)]
     # What an earlier assessment already says about the organisation is not asked again.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the command line reads levels before it needs pandas
+    import pandas as pd
 
 LEVELS: dict[int, str] = {
     0: "Not started",
@@ -94,6 +94,9 @@ def band_index(score: float | None) -> int | None:
 
 def bands(scores: pd.Series) -> pd.Series:
     """Vectorised `band` for a column of scores."""
+    import numpy as np
+    import pandas as pd
+
     s = scores.astype(float).round(9).to_numpy()
     idx = np.searchsorted(np.array(_BOUNDS), s, side="right")
     names = np.array([LEVELS[i] for i in range(MAX_LEVEL + 1)], dtype=object)

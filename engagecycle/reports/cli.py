@@ -7,14 +7,22 @@ import os
 import sys
 from pathlib import Path
 
-from ..assessment import normalise_code, normalise_period
+from ..assessment import normalise_code
 from ..benchmark.rules import MIN_PEERS
+from ..cliargs import add_organisation, add_period, period_or
 from ..store import display_path
 
 
 def report_options() -> argparse.ArgumentParser:
     """Options that mean the same for one report and for a batch of them."""
     p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--peer-group",
+        default="",
+        metavar="GROUP",
+        help="compare within this peer group; 'own' compares each organisation with its own "
+        "group (default: all organisations); a batch reports only the group's members",
+    )
     p.add_argument(
         "--min-peers",
         type=int,
@@ -43,8 +51,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         epilog="examples:\n  engagecycle report X01 2024/25\n"
         "  engagecycle report X01 latest --peer-group own --pdf --out board-papers/",
     )
-    p.add_argument("organisation", metavar="ORG")
-    p.add_argument("period", metavar="PERIOD", help="e.g. 2024/25, or 'latest'")
+    add_organisation(p)
+    add_period(p, "2024/25", latest=True)
     p.add_argument(
         "--out",
         type=Path,
@@ -53,11 +61,6 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         help="output folder (default: %(default)s)",
     )
     p.add_argument("--pdf", action="store_true", help="also write a PDF (needs Chromium)")
-    p.add_argument(
-        "--peer-group",
-        default="",
-        help="compare only with this peer group ('own' = the organisation's own)",
-    )
     p.add_argument(
         "--name-peers",
         action="store_true",
@@ -85,7 +88,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     codes = sorted({a.code for a in scored.assessments})
     org = resolve_organisation(normalise_code(args.organisation), codes)
     periods = sorted({a.period for a in scored.assessments if a.code == org})
-    period = resolve_period(normalise_period(args.period), periods)
+    period = resolve_period(args.period, periods)
     print(f"Writing the {period} report for {org}...", file=sys.stderr)
     with private_workdir("engagecycle-report-") as work:
         bundle = write_bundle(scored, work / "bundle.json")
@@ -124,19 +127,17 @@ def register_batch(sub, common: argparse.ArgumentParser, options: argparse.Argum
         "  engagecycle batch --period 2023/24 --organisations X01 X02 --pdf\n"
         "  engagecycle batch --peer-group own --dimensions all --out board-papers/",
     )
-    p.add_argument("--period", default="latest", help="e.g. 2024/25, or 'latest' (default)")
+    p.add_argument(
+        "--period",
+        default="latest",
+        type=period_or("latest"),
+        help="e.g. 2024/25, or 'latest' (default)",
+    )
     p.add_argument(
         "--organisations",
         nargs="+",
         metavar="CODE",
         help="only these organisations' reports (default: every organisation in the period)",
-    )
-    p.add_argument(
-        "--peer-group",
-        default="",
-        metavar="GROUP",
-        help="compare within this peer group (and report only its members); 'own' compares "
-        "each organisation with its own group (default: all organisations)",
     )
     p.add_argument(
         "--workers",
@@ -173,17 +174,25 @@ def register_batch(sub, common: argparse.ArgumentParser, options: argparse.Argum
 def cmd_batch(args: argparse.Namespace) -> int:
     from ..errors import EngageError
     from ..framework import load_framework
-    from .run.batch import run_batch
-    from .run.export import find_chromium
-    from .run.plan import BatchOptions, parse_dimensions
 
+    # Every check the command line alone can decide comes before the notebook machinery is
+    # imported, so a mistyped option is answered at once.
     if args.workers < 1:
         raise EngageError(f"--workers must be 1 or more (found {args.workers})")
-    if args.pdf and not find_chromium():
-        raise EngageError(
-            "--pdf needs Chromium and none was found on PATH (on Debian or Ubuntu: "
-            "sudo apt-get install chromium); run without --pdf for HTML only"
-        )
+    from .run.plan import BatchOptions, check_as_of, parse_dimensions
+
+    dimensions = parse_dimensions(args.dimensions, load_framework())
+    check_as_of(args.as_of)
+    if args.pdf:
+        from .run.export import find_chromium
+
+        if not find_chromium():
+            raise EngageError(
+                "--pdf needs Chromium and none was found on PATH (on Debian or Ubuntu: "
+                "sudo apt-get install chromium); run without --pdf for HTML only"
+            )
+    from .run.batch import run_batch
+
     options = BatchOptions(
         assessments=args.assessments,
         out=args.out,
@@ -192,7 +201,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         peer_group=args.peer_group,
         workers=args.workers,
         pdf=args.pdf,
-        dimensions=parse_dimensions(args.dimensions, load_framework()),
+        dimensions=dimensions,
         overview=not args.no_overview,
         as_of=args.as_of,
         min_peers=args.min_peers,

@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ..cliargs import add_details, add_organisation, add_period, check_details, period_or
 from ..errors import EngageError
 
 DEFAULT_OUT = Path("outputs")
@@ -38,8 +39,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "  engagecycle template X01 2025/26 --from-previous --out X01-2025-26.xlsx\n"
         '  engagecycle template X20 2025/26 --name "Fenwold Place" --type place',
     )
-    p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
-    p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2024/25")
+    add_organisation(p)
+    add_period(p, "2024/25")
     p.add_argument(
         "--out",
         type=Path,
@@ -51,9 +52,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="store_true",
         help="prefill unanswered items from the latest earlier assessment (marked as carried over)",
     )
-    p.add_argument("--name", help="organisation name, if it has no assessment yet")
-    p.add_argument("--type", help="organisation type, if it has no assessment yet")
-    p.add_argument("--peer-group", help="peer group, if it has no assessment yet")
+    add_details(
+        p,
+        name="organisation name, if it has no assessment yet",
+        org_type="organisation type, if it has no assessment yet (default: as before, or ICB)",
+        peer_group="peer group, if it has no assessment yet",
+    )
     p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     p.set_defaults(func=cmd_template)
 
@@ -89,7 +93,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         metavar="CODE",
         help="refuse the workbook unless it is for this organisation",
     )
-    p.add_argument("--period", help="refuse the workbook unless it is for this period")
+    p.add_argument(
+        "--period",
+        type=period_or(),
+        help="refuse the workbook unless it is for this period",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -103,8 +111,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "  engagecycle actions X01 2024/25 --out X01-actions.xlsx\n"
         "  engagecycle actions X01 2024/25 --out X01-actions.csv",
     )
-    p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
-    p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2024/25")
+    add_organisation(p)
+    add_period(p, "2024/25")
     p.add_argument(
         "--out",
         type=Path,
@@ -121,11 +129,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from ..assessment import normalise_code, normalise_period
     from ..store import Store
     from .template import write_template
 
-    code, period = normalise_code(args.organisation), normalise_period(args.period)
+    code, period = check_details(args)
     out = args.out or DEFAULT_OUT / f"{_slug(code, period)}-workbook.xlsx"
     result = write_template(
         Store(args.assessments),
@@ -185,12 +192,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
-    from ..assessment import normalise_code, normalise_period
     from ..store import Store, display_path
     from .actions import summary, write_action_plan
 
     store = Store(args.assessments)
-    code, period = normalise_code(args.organisation), normalise_period(args.period)
+    code, period = check_details(args)
     a = store.find(code, period, roundtrip=False)
     if a is None:
         raise EngageError(f"no assessment for {code} {period} in {display_path(store.folder)}")

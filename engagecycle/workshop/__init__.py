@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .session import SaveStatus, WorkshopSession, open_or_create, parse_dimensions
-
 __all__ = ["SaveStatus", "WorkshopSession", "open_or_create", "open_workshop", "parse_dimensions"]
+_FROM_SESSION = {"SaveStatus", "WorkshopSession", "open_or_create", "parse_dimensions"}
+
+
+def __getattr__(name: str) -> Any:
+    """The session's names, imported on first use: `engagecycle workshop --help` (which
+    imports this package for its `cli`) should not load pandas and the session."""
+    if name in _FROM_SESSION:
+        from . import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_workshop(*args: Any, **kwargs: Any) -> Any:

@@ -29,14 +29,16 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-from ..assessment import ORG_TYPES, Assessment
+from ..cliargs import add_details, add_organisation, add_period, check_details
 from ..errors import EngageError
 from ..store import Store, display_path
-from .launch import ENV_FOLDER, ENV_ONLY
-from .server import HOST, TEMPLATE, TEMPLATE_ROOT, voila_command
-from .session import open_or_create, parse_dimensions
+from .server import ENV_FOLDER, ENV_ONLY, HOST, TEMPLATE, TEMPLATE_ROOT, voila_command
+
+if TYPE_CHECKING:
+    from ..assessment import Assessment
 
 DEFAULT_PORT = 8866
 SESSION_NOTEBOOK = "workshop.ipynb"
@@ -229,6 +231,10 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
+    # The session (and pandas behind it) is loaded only to run the command, never to parse it.
+    from .session import open_or_create, parse_dimensions
+
+    check_details(args)
     store = Store(args.assessments)
     parse_dimensions(args.dimensions, store.framework)  # a typo fails before anything is made
     assessment, notices = open_or_create(
@@ -313,11 +319,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "  engagecycle workshop X01 2025/26 --dimensions identify --port 8900 --no-browser\n"
         "  engagecycle workshop X01 2025/26 --lab      # the same form in JupyterLab",
     )
-    p.add_argument("organisation", metavar="ORG", help="organisation code, e.g. X01")
-    p.add_argument("period", metavar="PERIOD", help="NHS financial year, e.g. 2025/26")
-    p.add_argument("--name", help="organisation name (needed only for a new organisation)")
-    p.add_argument("--type", choices=ORG_TYPES, help="organisation type for a new organisation")
-    p.add_argument("--peer-group", help="peer group for a new organisation")
+    add_organisation(p)
+    add_period(p, "2025/26")
+    add_details(
+        p,
+        name="organisation name (needed only for a new organisation)",
+        org_type="organisation type for a new organisation",
+        peer_group="peer group for a new organisation",
+    )
     p.add_argument(
         "--from-previous",
         action="store_true",

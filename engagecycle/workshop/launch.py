@@ -30,11 +30,10 @@ from ..assessment import ORG_TYPES, normalise_code, normalise_period
 from ..errors import EngageError
 from ..store import Store
 from .form import WorkshopForm
+from .server import ENV_FOLDER, ENV_ONLY
 from .session import AUTOSAVE_DELAY, WorkshopSession, parse_dimensions
 from .theme import style_tag
 
-ENV_FOLDER = "ENGAGECYCLE_ASSESSMENTS"
-ENV_ONLY = "ENGAGECYCLE_WORKSHOP_ONLY"  # "X01 2025/26": the one assessment a server may open
 VOILA_MARKERS = ("VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_REQUEST_URL")
 SCRIPT = Path(__file__).parent / "jupyter" / "voila" / "templates" / "ec-workshop" / "workshop.js"
 URL_KEYS = (

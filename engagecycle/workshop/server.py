@@ -27,6 +27,10 @@ TEMPLATE = "ec-workshop"
 TEMPLATE_ROOT = Path(__file__).parent / "jupyter"  # a Jupyter data folder: voila/templates/...
 CULL_IDLE_SECONDS = 3600
 CULL_INTERVAL_SECONDS = 300
+# How the server tells the notebook's kernel where the assessments are and which one
+# assessment it may open ("X01 2025/26"); `launch` reads them.
+ENV_FOLDER = "ENGAGECYCLE_ASSESSMENTS"
+ENV_ONLY = "ENGAGECYCLE_WORKSHOP_ONLY"
 
 
 def set_xsrf_cookie(handler: Any, notebook: Any = None, cwd: Any = None) -> None:

@@ -12,13 +12,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...assessment import normalise_code, normalise_period
 from ...benchmark.rules import MIN_PEERS
 from ...errors import EngageError
 from ...framework import Framework, load_framework
 from ...store import LoadResult
-from .pool import Task
+
+if TYPE_CHECKING:  # the pool loads jupyter_client: not wanted to check a command line
+    from .pool import Task
 
 
 @dataclass
@@ -132,6 +135,7 @@ def plan_batch(options: BatchOptions) -> Plan:
 def make_tasks(plan: Plan, options: BatchOptions, folder: Path, bundle: Path) -> list[Task]:
     """Overview and dimension pages first (the longest), then one report per organisation."""
     from .notebooks import notebook_path, report_parameters
+    from .pool import Task
 
     period = plan.period
     group = str(options.peer_group or "").strip()
