@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint workshop clean setup
+.PHONY: demo test test-fast lint workshop clean setup
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,10 +24,17 @@ demo: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
-# What `make test` checks before it runs a test (and .pre-commit-config.yaml runs the same).
+# The edit loop: every test that starts no browser and runs no notebook (about a minute;
+# README "Tests"). `make test` before pushing.
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not browser and not notebook" tests
+
+# What `make test` checks before it runs a test (and .pre-commit-config.yaml runs the same):
+# lint and format, and the type checker on the pure core (the files in pyproject's [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 workshop: $(STAMP)
 	$(BIN)/engagecycle workshop $(ORG) $(PERIOD)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, TypeGuard
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -402,7 +402,7 @@ class Assessment:
             self.set_carried_over(item_id, False)
         self.set_dimension_carried_over(dim_id, False)
         for a in self.doc.get("actions") or []:
-            if isinstance(a, Mapping) and a.get("dimension") == dim_id:
+            if isinstance(a, MutableMapping) and a.get("dimension") == dim_id:
                 a.pop("carried_over", None)
         return len(items)
 
@@ -685,10 +685,10 @@ def validate_document(doc: Any, frameworks: Framework | Frameworks, file: str) -
         pg = org.get("peer_group")
         if pg is not None and not isinstance(pg, str):
             add("organisation.peer_group", "must be text", pg, "text", _line(org, "peer_group"))
-        elif pg is not None and name_problem(pg):
+        elif pg is not None and (why := name_problem(pg)):
             add(
                 "organisation.peer_group",
-                name_problem(pg),
+                why,
                 pg,
                 NAME_ALLOWED,
                 _line(org, "peer_group"),
@@ -766,15 +766,15 @@ def _framework_of(doc: Mapping, frameworks: Framework | Frameworks, add) -> Fram
         )
     version = fw.get("version")
     if single:
-        if version != expected.version:
+        if version != known.new.version:
             add(
                 "framework.version",
                 "framework version does not match",
                 version,
-                str(expected.version),
+                str(known.new.version),
                 _line(fw, "version"),
             )
-        return expected
+        return known.new
     found = known.by_version.get(version) if _is_whole(version) else None
     if found is None:
         add(
@@ -787,7 +787,7 @@ def _framework_of(doc: Mapping, frameworks: Framework | Frameworks, add) -> Fram
     return found
 
 
-def _is_whole(value: Any) -> bool:
+def _is_whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -131,28 +131,35 @@ def rate(group: str, key: str, label: str, rows: pd.DataFrame) -> Rating:
     applicable, answered = len(applicable_rows), len(answered_rows)
     na = len(rows) - applicable
     unconfirmed = tuple(answered_rows.index[answered_rows["carried_over"].astype(bool)])
-    base = dict(
-        group=group,
-        key=key,
-        label=label,
-        items=tagged,
-        applicable=applicable,
-        answered=answered,
-        unconfirmed=unconfirmed,
-    )
+
+    def rated(rating: str, average: float | None, below: tuple[str, ...], reason: str) -> Rating:
+        return Rating(
+            group=group,
+            key=key,
+            label=label,
+            rating=rating,
+            items=tagged,
+            applicable=applicable,
+            answered=answered,
+            average=average,
+            below=below,
+            unconfirmed=unconfirmed,
+            reason=reason,
+        )
+
     counted = f"{answered} of {applicable} tagged item{'s' if applicable != 1 else ''} answered"
     if not applicable:
         reason = (
             f"{WORDS[NOT_ENOUGH]}: all {len(tagged)} tagged items were answered N/A, so "
             "nothing shows whether this is met."
         )
-        return Rating(rating=NOT_ENOUGH, average=None, below=(), reason=reason, **base)
+        return rated(NOT_ENOUGH, None, (), reason)
     if answered < MIN_ANSWERED or answered < MIN_SHARE * applicable:
         reason = (
             f"{WORDS[NOT_ENOUGH]}: {counted}; a rating needs at least {MIN_ANSWERED}, and at "
             f"least half of those that apply."
         )
-        return Rating(rating=NOT_ENOUGH, average=None, below=(), reason=reason, **base)
+        return rated(NOT_ENOUGH, None, (), reason)
     weights = answered_rows["weight"].astype(float)
     average = float((answered_rows["value"] * weights).sum() / weights.sum())
     below = tuple(answered_rows.index[answered_rows["value"].lt(WEAK_BELOW)])
@@ -183,7 +190,7 @@ def rate(group: str, key: str, label: str, rows: pd.DataFrame) -> Rating:
         )
     if notes:
         text += " (" + "; ".join(notes) + ")"
-    return Rating(rating=rating, average=average, below=below, reason=text + ".", **base)
+    return rated(rating, average, below, text + ".")
 
 
 def _names(ids: tuple[str, ...]) -> str:

@@ -187,7 +187,7 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
 
     dims: list[Dimension] = []
     seen_items: set[str] = set()
-    seen_dims: set[str] = set()
+    seen_dims: set[object] = set()
     for n, d in enumerate(dims_raw, 1):
         if not isinstance(d, dict):
             problems.append(Problem(source, f"dimensions[{n}]", "must be a mapping", d))
@@ -218,7 +218,7 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
                 continue
             iid = it.get("id")
             m = ITEM_ID.match(iid) if isinstance(iid, str) else None
-            if not m or m.group(1) != did:
+            if not isinstance(iid, str) or not m or m.group(1) != did:
                 problems.append(
                     Problem(source, f"{where}.items[{j}].id", "bad item id", iid, f"{did}.<n>")
                 )
@@ -284,6 +284,9 @@ def parse_framework(raw: object, source: str = "<framework>") -> Framework:
             Problem(source, "dimensions", "contract dimensions missing", ", ".join(missing))
         )
     _raise_if(problems, source)
+    # Both were reported above when wrong, so this never raises; it tells the type checker.
+    if not isinstance(fw_id, str) or not is_int(version):
+        raise FrameworkError(f"{source}: framework id or version not checked")
     order = {d: n for n, d in enumerate(DIMENSION_IDS)}
     dims.sort(key=lambda d: order[d.id])
     return Framework(

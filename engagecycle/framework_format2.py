@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import Problem
 from .levels import LEVELS
@@ -99,7 +99,9 @@ class Header:
     previous_version: int | None = None
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
+    """A whole number written as one (YAML's true and false are bools, which Python counts
+    as ints)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -122,7 +124,7 @@ def unknown_keys(
         )
 
 
-def _levels_mapping(value: object) -> bool:
+def _levels_mapping(value: object) -> TypeGuard[dict[Any, Any]]:
     return isinstance(value, dict) and len(value) == len(LEVELS) and all(k in value for k in LEVELS)
 
 

@@ -111,8 +111,8 @@ def check_lineage(new: Framework, old: Framework) -> list[Problem]:
                 "exactly one of kept, changed or retired",
             )
     for dim in new.dimensions:
-        before = old.by_id[dim.id].items if dim.id in old.by_id else ()
-        first = max((i.number for i in before), default=0) + 1
+        earlier = old.by_id[dim.id].items if dim.id in old.by_id else ()
+        first = max((i.number for i in earlier), default=0) + 1
         fresh = sorted(i.number for i in dim.items if i.lineage and not i.lineage.carried)
         if fresh and fresh != list(range(first, first + len(fresh))):
             add(

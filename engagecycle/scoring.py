@@ -105,6 +105,8 @@ def _rater_levels(raw) -> list[int]:
 # The row of an item with no response at all: status, value, level, raters, spread, flag,
 # discuss, resolved, carried over, evidence, afresh.
 _UNANSWERED = ("unanswered", np.nan, "", 0, np.nan, False, False, False, False, "", False)
+# The first nine of those columns (level is a whole number, "n/a", "unknown" or "" if none).
+_Answer = tuple[str, float, int | str, int, float, bool, bool, bool, bool]
 
 
 def _answer_rows(
@@ -122,6 +124,7 @@ def _answer_rows(
     rows: list[tuple] = []
     append = rows.append
     nan = np.nan
+    row: _Answer
     per_assessment = isinstance(item_ids, list)
     for n, a in enumerate(assessments):
         get = (a.doc.get("responses") or {}).get
