@@ -1,9 +1,11 @@
-"""Shared test set-up: the load cache in a private folder, and Debian Chromium for the browser
-tests, launched once per test session.
+"""Shared test set-up: the load cache in a private folder, Debian Chromium for the browser
+tests (launched once per test session) and Voilà for the workshop's.
 
 Browser tests drive `/usr/bin/chromium` (never a downloaded browser) with Playwright. One
 browser process serves every browser test; each test opens its own pages or contexts, so
-tests stay independent while paying Chromium's start-up once.
+tests stay independent while paying Chromium's start-up once. Tests that need the
+executable itself (PDF printing) take `chromium_path`; both skip without Chromium on a
+developer's machine and fail on CI. Its launch flags are here and nowhere else.
 """
 
 from __future__ import annotations
@@ -50,6 +52,26 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian Chromium's path, for tests of what the product prints with it (PDFs)."""
+    require_chromium()
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def voila_server():
+    """`with voila_server(notebook, folder, cwd) as server:` Voilà on a free local port with
+    the workshop's template and token, stopped (its whole process group) on the way out.
+
+    A factory rather than a server: each test module seeds its own assessments and keeps
+    its server for the module (see `workshop_page.start_voila`).
+    """
+    from workshop_page import start_voila
+
+    return start_voila
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,6 +1,14 @@
-"""Small builders shared by tests: a tiny framework with hand-checkable numbers."""
+"""Small builders shared by tests: a tiny framework with hand-checkable numbers, and the
+command line run in the test's own process."""
 
 from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import traceback
+from pathlib import Path
 
 from engagecycle.framework import DIMENSION_IDS, HANDOVER_FROM, HUB_IDS, parse_framework
 
@@ -38,3 +46,32 @@ def mini_framework_dict(items_per_dim: int = 3, weights: dict[str, float] | None
 
 def mini_framework(**kw):
     return parse_framework(mini_framework_dict(**kw), "mini")
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`engagecycle ARGS` in this process, seen as a subprocess would see it.
+
+    Exit status, stdout and stderr as the entry point gives them: argparse's exits (help,
+    usage errors) become the status, and an exception that escapes `main` (with --debug) is
+    printed to stderr with its traceback and gives status 1, as Python does. A fresh
+    interpreter per call cost 2-4 s on a busy machine and adds nothing to what these tests
+    check; tests of what only a real process shows (imports loaded, signals, the installed
+    entry point) still start one.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    from engagecycle import cli
+
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except Exception:
+                traceback.print_exc()
+                code = 1
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["engagecycle", *args], code, out.getvalue(), err.getvalue())

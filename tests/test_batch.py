@@ -20,6 +20,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from helpers import run_cli
 
 from engagecycle.benchmark.change import year_on_year
 from engagecycle.benchmark.peers import peer_table
@@ -420,20 +421,23 @@ def test_rerun_after_removing_an_organisation_leaves_nothing_stale(work, manifes
 
 
 def test_bad_requests_fail_fast_with_clear_messages(tmp_path):
+    """In this process (`helpers.run_cli`): each is refused before any worker starts."""
     shutil.copytree(DEMO / "X01", tmp_path / "assessments" / "X01")
-    r = cli("batch", "--organisations", "NOPE", cwd=tmp_path)
+    r = run_cli("batch", "--organisations", "NOPE", cwd=tmp_path)
     assert r.returncode == 1 and "no assessment for NOPE" in r.stderr and "X01" in r.stderr
-    r = cli("batch", "--dimensions", "vision,bogus", cwd=tmp_path)
+    r = run_cli("batch", "--dimensions", "vision,bogus", cwd=tmp_path)
     assert r.returncode == 1 and "unknown dimension 'bogus'" in r.stderr
-    r = cli("batch", "--as-of", "31/03/2025", cwd=tmp_path)
+    r = run_cli("batch", "--as-of", "31/03/2025", cwd=tmp_path)
     assert r.returncode == 1 and "--as-of must be a date" in r.stderr
-    r = cli("batch", "--period", "2019/20", cwd=tmp_path)
+    r = run_cli("batch", "--period", "2019/20", cwd=tmp_path)
     assert r.returncode == 1 and "periods found: 2022/23" in r.stderr
+    r = run_cli("batch", "--period", "someday", cwd=tmp_path)
+    assert r.returncode == 2 and "argument --period: 'someday' must look like" in r.stderr
     assert not (tmp_path / "outputs" / "2019-20").exists()
 
 
 def test_batch_help_has_examples(tmp_path):
-    r = cli("batch", "--help", cwd=tmp_path)
+    r = run_cli("batch", "--help", cwd=tmp_path)
     assert r.returncode == 0 and "engagecycle batch --period" in r.stdout
 
 

@@ -1,4 +1,8 @@
-"""The command line as a user meets it: exit codes, messages on stderr, no tracebacks."""
+"""The command line as a user meets it: exit codes, messages on stderr, no tracebacks.
+
+Most tests run the command in this process (`helpers.run_cli`); `--version` and `--help`
+run the real `python -m engagecycle.cli` in a fresh interpreter, end to end.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from engagecycle.framework import load_framework
 from engagecycle.store import Store
@@ -17,6 +22,10 @@ DATA = Path(__file__).parent / "data"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return run_cli(*args, cwd=cwd)
+
+
+def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "engagecycle.cli", *args],
         cwd=cwd,
@@ -38,13 +47,13 @@ def work(tmp_path) -> Path:
 
 
 def test_version(work):
-    r = run("--version", cwd=work)
+    r = run_process("--version", cwd=work)
     assert r.returncode == 0 and r.stdout.startswith("engagecycle ")
 
 
 @pytest.mark.parametrize("command", ["validate", "score", "new"])
 def test_every_command_has_help_with_an_example(work, command):
-    r = run(command, "--help", cwd=work)
+    r = run_process(command, "--help", cwd=work)
     assert r.returncode == 0
     assert "example" in r.stdout and f"engagecycle {command}" in r.stdout
 

@@ -20,11 +20,10 @@ from engagecycle.reports.run.notebooks import REPO
 from engagecycle.reports.run.render import render_report
 from engagecycle.store import Store
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdfinfo")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Debian chromium is not installed"),
+    pytest.mark.usefixtures("chromium_path"),  # skipped without Chromium, failed on CI
     pytest.mark.skipif(not POPPLER, reason="poppler-utils is not installed (pdftotext)"),
 ]
 NEARLY_EMPTY = 0.25  # a page whose content ends in its top quarter

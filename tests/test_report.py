@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from engagecycle.benchmark.rules import format_change
 from engagecycle.errors import EngageError
@@ -36,7 +37,6 @@ SECTIONS = [
     "How to read this report",
 ]
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _copy_demo(tmp_path: Path) -> Path:
@@ -134,6 +134,7 @@ def test_unknown_organisation_or_period_is_a_clear_error():
 # ---------------------------------------------------------------- the exported page
 
 
+@pytest.mark.notebook  # evil_html runs the report notebook
 def test_every_section_present_and_title(evil_html):
     for heading in SECTIONS:
         assert heading in evil_html, heading
@@ -141,6 +142,7 @@ def test_every_section_present_and_title(evil_html):
     assert "Z99" in title and "2024/25" in title
 
 
+@pytest.mark.notebook  # evil_html runs the report notebook
 def test_user_text_is_escaped(evil_html):
     assert "<script>alert" not in evil_html
     assert "onerror=alert" not in evil_html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
@@ -150,6 +152,7 @@ def test_user_text_is_escaped(evil_html):
     assert "<script" not in evil_html.lower()  # the page needs no script at all
 
 
+@pytest.mark.notebook  # evil_html runs the report notebook
 def test_self_contained_and_small(evil_html):
     assert external_references(evil_html) == []
     assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", evil_html, re.I)
@@ -164,6 +167,7 @@ def test_self_contained_and_small(evil_html):
     assert size_kb < 600
 
 
+@pytest.mark.notebook  # evil_html runs the report notebook
 def test_no_code_or_prompts_in_page(evil_html):
     assert "prepare(" not in evil_html and "In&nbsp;[" not in evil_html
     assert "import " not in evil_html
@@ -240,16 +244,11 @@ def test_papermill_with_numeric_code_parameter(tmp_path):
 
 
 @pytest.mark.browser
-def test_page_loads_offline_in_chromium_without_failed_requests(evil_folder, tmp_path):
-    if not CHROMIUM:
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_page_loads_offline_in_chromium_without_failed_requests(evil_folder, tmp_path, chromium):
     result = render_report("X01", "2024/25", tmp_path, assessments=evil_folder)
     requests, failed = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(offline=True)
+    context = chromium.new_context(offline=True)
+    try:
         page = context.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.on("requestfailed", lambda r: failed.append(r.url))
@@ -265,7 +264,8 @@ def test_page_loads_offline_in_chromium_without_failed_requests(evil_folder, tmp
                     .map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 40));
             }"""
         )
-        browser.close()
+    finally:
+        context.close()
     assert overflowing == []  # every table and chart fits inside the page
     assert failed == []
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
@@ -273,21 +273,9 @@ def test_page_loads_offline_in_chromium_without_failed_requests(evil_folder, tmp
     assert "X01" in title
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
 @pytest.mark.browser
-def test_pdf_export(tmp_path):
-    if not CHROMIUM:
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+def test_pdf_export(tmp_path, chromium_path):
+    """End to end in a real process: `engagecycle report --pdf` finds Chromium and prints."""
     r = subprocess.run(
         [
             sys.executable,
@@ -322,14 +310,8 @@ def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_report_cli_bad_organisation_fails_fast():
-    r = subprocess.run(
-        [sys.executable, "-m", "engagecycle.cli", "report", "NOPE", "2024/25", "--out", "/tmp"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_report_cli_bad_organisation_fails_fast(tmp_path):
+    r = run_cli("report", "NOPE", "2024/25", "--out", str(tmp_path), cwd=REPO)
     assert r.returncode == 1 and "no assessment for organisation 'NOPE'" in r.stderr
     assert "Traceback" not in r.stderr
 

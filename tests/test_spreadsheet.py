@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import run_cli
 
 from engagecycle.framework import load_framework
 from engagecycle.levels import NA, UNKNOWN
@@ -654,13 +654,8 @@ def test_plan_rows_sorted_by_due_date_with_overdue_marked(rich):
 
 
 def run(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "engagecycle.cli", *args, "--assessments", "assessments"],
-        cwd=tmp,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The command in this process (see `helpers.run_cli`)."""
+    return run_cli(*args, "--assessments", "assessments", cwd=tmp)
 
 
 def test_cli_template_import_actions_and_score(tmp_path):

@@ -11,68 +11,53 @@ Screenshots for people to look at are written when ENGAGECYCLE_SCREENSHOTS names
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from hashlib import sha256
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+from workshop_page import (
+    REPO,
+    SHIPPED,
+    START_TIMEOUT,
+    TOKEN,
+    WAIT_MS,
+    box,
+    close_page,
+    free_port,
+    level_button,
+    log_tail,
+    open_form,
+    responses,
+    scroll_under_bar,
+    shot,
+    stop_process,
+    url,
+    wait_for_file,
+)
 
 from engagecycle.store import Store
-from engagecycle.workshop.cli import voila_env, wait_for_port
-from engagecycle.workshop.server import voila_command
+from engagecycle.workshop.cli import wait_for_port
 from engagecycle.workshop.session import carried_counts, open_or_create
 from engagecycle.yamlio import load_plain
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "notebooks" / "workshop.ipynb"
-START_TIMEOUT = 90  # seconds: Voilà plus a fresh kernel on a small 2-core machine
-WAIT_MS = 60_000
-TOKEN = "test-token-4f1c"
 LONG_NAME = "Wendlecombe, Saltmire and the Lower Harrow Valley Integrated Care Board"
 ROOM = ["AB", "CD", "Engagement lead", "Healthwatch representative", "EF", "GH", "PRG chair"]
 
 
 # ---------------------------------------------------------------- servers and helpers
-
-
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a server we started, and anything left in its process group, by id."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _log(path: Path) -> str:
-    return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
 
 def kernel_pids(server_pid: int) -> list[int]:
@@ -115,103 +100,16 @@ def _seed_carried_over(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[dict]:
+def server(tmp_path_factory, voila_server) -> Iterator[dict]:
     root = tmp_path_factory.mktemp("workshop")
     notebook = root / "workshop.ipynb"
     _saved_in_notebook(SHIPPED, notebook)
     folder = root / "assessments"
     folder.mkdir()
     _seed_carried_over(folder)
-    port = _free_port()
-    log = root / "voila.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            voila_command(notebook, port, token=TOKEN),
-            env=voila_env(folder),
-            cwd=root,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        if not wait_for_port(port, timeout=START_TIMEOUT):
-            pytest.fail(f"Voilà did not start on port {port}:\n{_log(log)}")
-        yield {
-            "base": f"http://127.0.0.1:{port}/",
-            "port": port,
-            "folder": folder,
-            "log": log,
-            "proc": proc,
-        }
-    finally:
-        _stop(proc)
+    with voila_server(notebook, folder, root) as running:
+        yield running
     assert not (folder / "ZZ9").exists(), "a value saved in the notebook picked the organisation"
-
-
-def url(server: dict, code: str, period: str = "2025/26", **extra: str) -> str:
-    query = {"token": TOKEN, "organisation": code, "period": period, **extra}
-    return server["base"] + "?" + "&".join(f"{k}={quote(str(v))}" for k, v in query.items())
-
-
-def _open(page, address: str) -> None:
-    page.goto(address, timeout=START_TIMEOUT * 1000)
-    page.locator(".ec-workshop .ec-status").wait_for(timeout=WAIT_MS)
-    page.wait_for_function("window.__ecWorkshopScript === true", timeout=WAIT_MS)
-
-
-def _close(page) -> None:
-    """Close like a person closing the tab, so the page's shutdown request is sent."""
-    page.close(run_before_unload=True)
-
-
-def _level(page, item: str, level: str):
-    """A level button by its name (0-4: "3 Established"; or "N/A", "Don't know")."""
-    return page.locator(f'.ec-level-{item.replace(".", "-")} button[title^="{level}"]')
-
-
-def _wait_for_file(path: Path, check: Callable[[dict], bool], what: str) -> dict:
-    """Poll the YAML file until `check` holds (atomic writes: never a half file)."""
-    deadline = time.monotonic() + 60
-    doc: dict = {}
-    while time.monotonic() < deadline:
-        if path.exists():
-            doc = load_plain(path.read_text(encoding="utf-8")) or {}
-            if check(doc):
-                return doc
-        time.sleep(0.1)
-    raise AssertionError(f"{what} never reached {path}; last content:\n{doc}")
-
-
-def _responses(path: Path) -> dict:
-    return (load_plain(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("ENGAGECYCLE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
-
-
-def _box(page, selector: str) -> dict:
-    return page.locator(selector).first.evaluate(
-        "e => { const r = e.getBoundingClientRect(); "
-        "return {top: r.top, bottom: r.bottom, height: r.height}; }"
-    )
-
-
-def _scroll_under_bar(page, selector: str) -> None:
-    """Scroll so `selector` starts just below the sticky bar, as the room reads it.
-
-    Twice: until the page has scrolled, the bar sits lower than where it sticks.
-    """
-    for _ in range(2):
-        page.locator(selector).first.evaluate(
-            "e => { const bar = document.querySelector('.ec-sticky').getBoundingClientRect();"
-            " e.style.scrollMarginTop = (bar.bottom + 4) + 'px';"
-            " e.scrollIntoView({block: 'start'}); }"
-        )
-        page.wait_for_timeout(150)
 
 
 # ---------------------------------------------------------------- answering and reloading
@@ -232,7 +130,7 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
             else None
         ),
     )
-    _open(page, address)
+    open_form(page, address)
     status = page.locator(".ec-status")
     expect(status).to_contain_text("Opened at", timeout=WAIT_MS)
     # The address wins over what was saved in the notebook's parameters cell (issue 13.1).
@@ -258,9 +156,9 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
     page.locator(".ec-details-toggle").click()
     page.locator(".ec-participants textarea").fill("Head of engagement\nLay member")
     page.locator(".ec-facilitator input").fill("Engagement lead")
-    _level(page, "vision.1", "3 Established").click()
-    expect(_level(page, "vision.1", "3 Established")).to_have_class(re.compile("mod-active"))
-    _level(page, "vision.2", "N/A").click()
+    level_button(page, "vision.1", "3 Established").click()
+    expect(level_button(page, "vision.1", "3 Established")).to_have_class(re.compile("mod-active"))
+    level_button(page, "vision.2", "N/A").click()
     page.locator(".ec-evidence-vision-1 textarea").fill("Definition agreed at the May board.")
     page.locator(".ec-flag-vision-2 input").check()
     page.locator(".ec-agreed-vision-2 textarea").fill("Not relevant to a place partnership.")
@@ -271,7 +169,7 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
         "Agree a definition with partners", timeout=WAIT_MS
     )
     expect(status).to_contain_text("Saved at", timeout=WAIT_MS)
-    _wait_for_file(
+    wait_for_file(
         path,
         lambda d: (
             (d.get("responses") or {}).get("vision.1", {}).get("evidence")
@@ -286,13 +184,13 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
     # Dimension 11 (identify), reached through the jump list.
     page.locator(".ec-jump select").select_option(index=10)
     expect(page.locator(".ec-dimtitle h2")).to_have_text("Identify needs and aspirations")
-    _level(page, "identify.1", "Don't know").click()
-    _level(page, "identify.2", "2 Developing").click()
+    level_button(page, "identify.1", "Don't know").click()
+    level_button(page, "identify.2", "2 Developing").click()
     page.locator(".ec-evidence-identify-2 textarea").fill("JSNA 2024 cites two patient surveys.")
     page.locator(".ec-target-identify select").select_option(label="3 Established")
     page.locator(".ec-notes-identify textarea").fill("Refresh due in the autumn.")
     expect(status).to_contain_text("Saved at", timeout=WAIT_MS)
-    doc = _wait_for_file(
+    doc = wait_for_file(
         path,
         lambda d: (
             (d.get("responses") or {}).get("identify.2", {}).get("evidence")
@@ -326,8 +224,8 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
     page.reload()
     page.locator(".ec-workshop .ec-status").wait_for(timeout=WAIT_MS)
     expect(status).to_contain_text("Opened at", timeout=WAIT_MS)
-    expect(_level(page, "vision.1", "3 Established")).to_have_class(re.compile("mod-active"))
-    expect(_level(page, "vision.2", "N/A")).to_have_class(re.compile("mod-active"))
+    expect(level_button(page, "vision.1", "3 Established")).to_have_class(re.compile("mod-active"))
+    expect(level_button(page, "vision.2", "N/A")).to_have_class(re.compile("mod-active"))
     expect(page.locator(".ec-evidence-vision-1 textarea")).to_have_value(
         "Definition agreed at the May board."
     )
@@ -340,8 +238,8 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
     )
     expect(page.locator(".ec-where")).to_contain_text("4 of 70 decided")
     page.locator(".ec-jump select").select_option(index=10)
-    expect(_level(page, "identify.1", "Don't know")).to_have_class(re.compile("mod-active"))
-    expect(_level(page, "identify.2", "2 Developing")).to_have_class(re.compile("mod-active"))
+    expect(level_button(page, "identify.1", "Don't know")).to_have_class(re.compile("mod-active"))
+    expect(level_button(page, "identify.2", "2 Developing")).to_have_class(re.compile("mod-active"))
     chosen = page.locator(".ec-target-identify select").evaluate(
         "e => e.options[e.selectedIndex].text"
     )
@@ -351,9 +249,9 @@ def test_answers_survive_a_page_reload(server, chromium) -> None:
     page.locator(".ec-show-summary").click()
     expect(page.locator(".ec-summary")).to_contain_text("Identify needs and aspirations")
     page.locator(".ec-summary-html").scroll_into_view_if_needed()
-    _shot(page, "workshop-summary-1280x800")
+    shot(page, "workshop-summary-1280x800")
     assert outside == [], f"the page fetched from outside localhost: {outside}"
-    _close(page)
+    close_page(page)
 
 
 def test_ten_reloads_leave_one_kernel_and_a_clean_console(server, chromium) -> None:
@@ -370,7 +268,7 @@ def test_ten_reloads_leave_one_kernel_and_a_clean_console(server, chromium) -> N
     kernel_ids = []
     for n in range(11):
         if n == 0:
-            _open(page, url(server, "R10", name="Reload Place"))
+            open_form(page, url(server, "R10", name="Reload Place"))
         else:
             page.reload()
             page.locator(".ec-workshop .ec-status").wait_for(timeout=WAIT_MS)
@@ -402,7 +300,7 @@ def test_ten_reloads_leave_one_kernel_and_a_clean_console(server, chromium) -> N
     assert len(kernel_pids(pid)) == before + 1  # one kernel process for the one open page
     assert errors == [], f"browser console errors: {errors}"
     assert "403 POST /voila/api/shutdown" not in server["log"].read_text(errors="replace")
-    _close(page)
+    close_page(page)
 
 
 # ---------------------------------------------------------------- keeping the room's place
@@ -413,27 +311,27 @@ def test_moving_on_lands_on_the_next_title_and_the_bar_keeps_the_place(server, c
     from playwright.sync_api import expect
 
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    _open(page, url(server, "P01", name=LONG_NAME + " Partnership"))
+    open_form(page, url(server, "P01", name=LONG_NAME + " Partnership"))
     # Session details stay closed on every load, so the first item is on the first screen.
     expect(page.locator(".ec-details")).to_be_hidden()
-    first_level = _box(page, ".ec-level-vision-1 button")
+    first_level = box(page, ".ec-level-vision-1 button")
     assert first_level["bottom"] <= 800, f"first level button ends at {first_level['bottom']}px"
     # The long name is cut with an ellipsis, not wrapped: the bar stays short.
-    bar = _box(page, ".ec-sticky")
+    bar = box(page, ".ec-sticky")
     assert bar["height"] <= 120, f"sticky bar is {bar['height']}px tall"
-    assert _box(page, ".ec-header h1")["height"] <= 45
+    assert box(page, ".ec-header h1")["height"] <= 45
     # At least two items fit on the screen below the bar, for every pair in the dimension.
     for first, second in (("1", "2"), ("2", "3"), ("3", "4")):
-        _scroll_under_bar(page, f".ec-item-vision-{first}")
-        bottom = _box(page, f".ec-item-vision-{second}")["bottom"]
+        scroll_under_bar(page, f".ec-item-vision-{first}")
+        bottom = box(page, f".ec-item-vision-{second}")["bottom"]
         assert bottom <= 800, f"items {first} and {second} need {bottom}px"
     # Scrolled down, the bar still shows dimension, item n of m and overall progress.
-    _scroll_under_bar(page, ".ec-item-vision-3")
-    assert _box(page, ".ec-sticky")["top"] <= 12
+    scroll_under_bar(page, ".ec-item-vision-3")
+    assert box(page, ".ec-sticky")["top"] <= 12
     expect(page.locator(".ec-where-dim")).to_contain_text("Vision and shared understanding")
     expect(page.locator(".ec-where-item")).to_have_text("Item 3 of 4")
     expect(page.locator(".ec-where")).to_contain_text("0 of 70 decided")
-    _shot(page, "workshop-scrolled-1280x800")
+    shot(page, "workshop-scrolled-1280x800")
 
     # "Next" at the bottom lands on the new dimension's title, with focus there...
     page.locator(".ec-next-bottom").scroll_into_view_if_needed()
@@ -447,22 +345,22 @@ def test_moving_on_lands_on_the_next_title_and_the_bar_keeps_the_place(server, c
         timeout=WAIT_MS,
     )
     page.wait_for_timeout(600)  # the script re-places the title once the old page has gone
-    title = _box(page, ".ec-dimtitle")
-    bar = _box(page, ".ec-sticky")
+    title = box(page, ".ec-dimtitle")
+    bar = box(page, ".ec-sticky")
     assert bar["bottom"] - 2 <= title["top"] <= bar["bottom"] + 40, (title, bar)
     expect(page.locator(".ec-where-item")).to_have_text("Item 1 of 5")
     # ...so a second Enter cannot skip a dimension.
     page.keyboard.press("Enter")
     page.wait_for_timeout(1500)
     expect(heading).to_have_text("Engagement strategy linked to other work")
-    _shot(page, "workshop-next-1280x800")
-    _close(page)
+    shot(page, "workshop-next-1280x800")
+    close_page(page)
 
 
 def test_keyboard_focus_ring_tab_stops_pressed_state_and_number_keys(server, chromium) -> None:
     """Issue 13.4: visible focus, few Tab stops, aria-pressed, keys 0-4, N and ?."""
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    _open(page, url(server, "K01", name="Keyworth ICB"))
+    open_form(page, url(server, "K01", name="Keyworth ICB"))
     path = server["folder"] / "K01" / "2025-26.yaml"
     # Tab from the dimension title into the first item.
     page.locator(".ec-dimheading").focus()
@@ -489,7 +387,7 @@ def test_keyboard_focus_ring_tab_stops_pressed_state_and_number_keys(server, chr
     # Number keys for the item with focus; the choice is exposed with aria-pressed.
     page.locator(".ec-level-vision-2 button").first.focus()
     page.keyboard.press("3")
-    _wait_for_file(path, lambda d: _responses(path).get("vision.2") == {"level": 3}, "key 3")
+    wait_for_file(path, lambda d: responses(path).get("vision.2") == {"level": 3}, "key 3")
     pressed = page.locator(".ec-level-vision-2 button").evaluate_all(
         "bs => bs.map(b => [b.title, b.getAttribute('aria-pressed')])"
     )
@@ -497,9 +395,9 @@ def test_keyboard_focus_ring_tab_stops_pressed_state_and_number_keys(server, chr
     assert sum(p == "false" for _, p in pressed) == 6
     assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
     page.keyboard.press("n")
-    _wait_for_file(path, lambda d: _responses(path).get("vision.2") == {"level": "n/a"}, "N")
+    wait_for_file(path, lambda d: responses(path).get("vision.2") == {"level": "n/a"}, "N")
     page.keyboard.press("?")
-    _wait_for_file(path, lambda d: _responses(path).get("vision.2") == {"level": "unknown"}, "?")
+    wait_for_file(path, lambda d: responses(path).get("vision.2") == {"level": "unknown"}, "?")
     page.keyboard.press("ArrowLeft")  # arrows move within the group without choosing
     assert page.evaluate("document.activeElement.title") == "N/A: does not apply here"
     assert page.evaluate("document.activeElement.tabIndex") == 0
@@ -509,8 +407,8 @@ def test_keyboard_focus_ring_tab_stops_pressed_state_and_number_keys(server, chr
     page.locator(".ec-evidence-vision-2 textarea").focus()
     page.keyboard.type("3 n?")
     page.wait_for_timeout(1500)
-    assert _responses(path)["vision.2"] == {"level": "unknown", "evidence": "3 n?"}
-    _close(page)
+    assert responses(path)["vision.2"] == {"level": "unknown", "evidence": "3 n?"}
+    close_page(page)
 
 
 def test_a_room_of_seven_rates_in_seven_clicks_or_one_line(server, chromium) -> None:
@@ -518,7 +416,7 @@ def test_a_room_of_seven_rates_in_seven_clicks_or_one_line(server, chromium) -> 
     from playwright.sync_api import expect
 
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    _open(page, url(server, "S07", name="Sevenoaks Place"))
+    open_form(page, url(server, "S07", name="Sevenoaks Place"))
     path = server["folder"] / "S07" / "2025-26.yaml"
     page.locator(".ec-details-toggle").click()
     page.locator(".ec-participants textarea").fill("\n".join(ROOM))
@@ -530,12 +428,12 @@ def test_a_room_of_seven_rates_in_seven_clicks_or_one_line(server, chromium) -> 
     levels = [3, 2, 4, 3, 3, 2, 4]
     for n, level in enumerate(levels, 1):  # one click per person
         page.locator(f".ec-rating-vision-1-{n} button[title^='{level} ']").click()
-    _wait_for_file(
+    wait_for_file(
         path,
-        lambda d: len((_responses(path).get("vision.1") or {}).get("raters") or {}) == 7,
+        lambda d: len((responses(path).get("vision.1") or {}).get("raters") or {}) == 7,
         "seven ratings",
     )
-    assert list(_responses(path)["vision.1"]["raters"].values()) == levels
+    assert list(responses(path)["vision.1"]["raters"].values()) == levels
     spread = page.locator(".ec-spread-vision-1")
     expect(spread).to_contain_text("7 of 7 rated; median 3; spread 2 (2 to 4)")
     expect(spread).to_contain_text("discuss before agreeing a level")
@@ -544,29 +442,29 @@ def test_a_room_of_seven_rates_in_seven_clicks_or_one_line(server, chromium) -> 
     typed = page.locator(".ec-ratings-typed-vision-2 input")
     typed.fill("2 2 3 2 1 2 2")
     typed.press("Enter")
-    _wait_for_file(
+    wait_for_file(
         path,
-        lambda d: len((_responses(path).get("vision.2") or {}).get("raters") or {}) == 7,
+        lambda d: len((responses(path).get("vision.2") or {}).get("raters") or {}) == 7,
         "typed ratings",
     )
-    assert list(_responses(path)["vision.2"]["raters"].values()) == [2, 2, 3, 2, 1, 2, 2]
+    assert list(responses(path)["vision.2"]["raters"].values()) == [2, 2, 3, 2, 1, 2, 2]
     expect(page.locator(".ec-spread-vision-2")).to_contain_text("median 2")
     page.locator(".ec-median-vision-2").click()
-    _wait_for_file(path, lambda d: _responses(path)["vision.2"].get("level") == 2, "median")
+    wait_for_file(path, lambda d: responses(path)["vision.2"].get("level") == 2, "median")
     # vision.1 is disputed (spread 2): the room records what it agreed.
     agreed = page.locator(".ec-agreed-vision-1 textarea")
     expect(agreed).to_be_visible()
     agreed.fill("Settled on 3 after the Healthwatch example.")
-    _level(page, "vision.1", "3 Established").click()
-    _wait_for_file(
+    level_button(page, "vision.1", "3 Established").click()
+    wait_for_file(
         path,
         lambda d: (
-            _responses(path)["vision.1"].get("agreed")
+            responses(path)["vision.1"].get("agreed")
             == "Settled on 3 after the Healthwatch example."
         ),
         "what was agreed",
     )
-    _close(page)
+    close_page(page)
 
 
 # ---------------------------------------------------------------- carried over from last year
@@ -581,10 +479,10 @@ def test_carried_over_marks_count_and_confirming_a_whole_dimension(server, chrom
     expected = carried_counts(store.find("X01", "2025/26"))
     assert expected.answers > 60 and expected.targets and expected.actions
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    _open(page, url(server, "X01"))
+    open_form(page, url(server, "X01"))
     banner = page.locator(".ec-carried")
     expect(banner).to_contain_text(f"still to confirm: {expected.text}")
-    _shot(page, "workshop-carried-1280x800")
+    shot(page, "workshop-carried-1280x800")
     vision = carried_counts(store.find("X01", "2025/26"), ["vision"])
     expect(page.locator(".ec-carried-dim")).to_contain_text(vision.text)
     for item in ("vision.1", "vision.2"):
@@ -594,11 +492,11 @@ def test_carried_over_marks_count_and_confirming_a_whole_dimension(server, chrom
     # Seven raters' grid open on an item, for the screenshots.
     page.locator(".ec-ratings-toggle-vision-2").click()
     expect(page.locator(".ec-item-vision-2 .ec-rating-row")).to_have_count(7, timeout=WAIT_MS)
-    _scroll_under_bar(page, ".ec-item-vision-2")
-    _shot(page, "workshop-seven-raters-1280x800")
+    scroll_under_bar(page, ".ec-item-vision-2")
+    shot(page, "workshop-seven-raters-1280x800")
     page.locator(".ec-confirm-all-vision").click()
     expect(page.locator(".ec-carried-dim")).to_be_hidden(timeout=WAIT_MS)
-    doc = _wait_for_file(
+    doc = wait_for_file(
         path,
         lambda d: (
             not any(
@@ -621,15 +519,15 @@ def test_carried_over_marks_count_and_confirming_a_whole_dimension(server, chrom
     expect(marked).to_have_count(
         1 if store.find("X01", "2025/26").dimension_carried_over("identify") else 0
     )
-    _close(page)
+    close_page(page)
 
     big = chromium.new_page(viewport={"width": 1920, "height": 1080})
-    _open(big, url(server, "X01"))
-    _shot(big, "workshop-carried-1920x1080")
+    open_form(big, url(server, "X01"))
+    shot(big, "workshop-carried-1920x1080")
     big.locator(".ec-ratings-toggle-vision-3").click()
-    _scroll_under_bar(big, ".ec-item-vision-3")
-    _shot(big, "workshop-seven-raters-1920x1080")
-    _close(big)
+    scroll_under_bar(big, ".ec-item-vision-3")
+    shot(big, "workshop-seven-raters-1920x1080")
+    close_page(big)
 
 
 # ---------------------------------------------------------------- saving and conflicts
@@ -644,7 +542,7 @@ def test_a_click_is_saved_without_waiting_for_the_typing_debounce(server, chromi
     so one slow click on a busy machine cannot fail it.
     """
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    _open(page, url(server, "T08", name="Timing Place"))
+    open_form(page, url(server, "T08", name="Timing Place"))
     path = server["folder"] / "T08" / "2025-26.yaml"
     watch = """(selector) => new Promise(resolve => {
         const box = document.querySelector('.ec-status-box');
@@ -679,7 +577,7 @@ def test_a_click_is_saved_without_waiting_for_the_typing_debounce(server, chromi
         timings.append((round(result["ms"]), round(on_disk)))
         # A click goes straight to "Saved": it never waits in "Unsaved changes".
         assert not any("unsaved" in c for c in result["seen"]), result["seen"]
-        assert _responses(path)[item]["level"] == int(title[0])
+        assert responses(path)[item]["level"] == int(title[0])
     # Typing still waits for the debounce: "Unsaved changes" first, then "Saved".
     page.locator(".ec-evidence-vision-4 textarea").focus()
     page.evaluate(
@@ -689,9 +587,9 @@ def test_a_click_is_saved_without_waiting_for_the_typing_debounce(server, chromi
         " childList: true, attributes: true}); }"
     )
     page.keyboard.type("Board minutes")
-    _wait_for_file(
+    wait_for_file(
         path,
-        lambda d: _responses(path)["vision.4"].get("evidence") == "Board minutes",
+        lambda d: responses(path)["vision.4"].get("evidence") == "Board minutes",
         "typed evidence",
     )
     page.wait_for_timeout(300)
@@ -699,7 +597,7 @@ def test_a_click_is_saved_without_waiting_for_the_typing_debounce(server, chromi
     assert any("unsaved" in c for c in seen) and "saved" in seen[-1].split()
     print(f"\nclick to 'Saved' shown / on disk (ms): {timings}")
     assert sorted(t for t, _ in timings)[2] <= 300 and sorted(d for _, d in timings)[2] <= 300
-    _close(page)
+    close_page(page)
 
 
 def test_conflicting_items_side_by_side_keep_either(server, chromium) -> None:
@@ -707,17 +605,17 @@ def test_conflicting_items_side_by_side_keep_either(server, chromium) -> None:
     from playwright.sync_api import expect
 
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    _open(page, url(server, "C01", "2024/25", name="Cranley Place", org_type="place"))
+    open_form(page, url(server, "C01", "2024/25", name="Cranley Place", org_type="place"))
     path = server["folder"] / "C01" / "2024-25.yaml"
-    _level(page, "vision.1", "2 Developing").click()
-    _wait_for_file(path, lambda d: "vision.1" in (d.get("responses") or {}), "vision.1")
+    level_button(page, "vision.1", "2 Developing").click()
+    wait_for_file(path, lambda d: "vision.1" in (d.get("responses") or {}), "vision.1")
     expect(page.locator(".ec-status")).to_contain_text("Saved at", timeout=WAIT_MS)
     # Their edit in a text editor: vision.1 to 4, and vision.3 added.
     theirs = path.read_text().replace("level: 2", "level: 4")
     theirs = theirs.replace("responses:\n", "responses:\n  vision.3:\n    level: 1\n")
     theirs += "# changed in a text editor\n"
     path.write_text(theirs)
-    _level(page, "vision.1", "3 Established").click()  # the room, meanwhile
+    level_button(page, "vision.1", "3 Established").click()  # the room, meanwhile
     expect(page.locator(".ec-status")).to_contain_text("Not saved", timeout=WAIT_MS)
     box = page.locator(".ec-conflict")
     expect(box).to_be_visible()
@@ -725,7 +623,7 @@ def test_conflicting_items_side_by_side_keep_either(server, chromium) -> None:
     expect(box.locator(".ec-theirs")).to_contain_text("4 Embedded")
     expect(box.locator(".ec-ours")).to_contain_text("3 Established")
     page.wait_for_timeout(300)
-    _shot(page, "workshop-conflict-1280x800")
+    shot(page, "workshop-conflict-1280x800")
     assert path.read_text() == theirs
     expect(page.locator(".ec-resolve")).to_be_disabled()
     box.locator(".ec-choice-1 button", has_text="Keep ours").click()
@@ -738,8 +636,8 @@ def test_conflicting_items_side_by_side_keep_either(server, chromium) -> None:
     assert doc["vision.3"] == {"level": 1}  # theirs, kept without asking
     assert "# changed in a text editor" in text
     assert list(path.parent.glob("*.conflict-*.txt")) == []  # no whole-file copy needed
-    expect(_level(page, "vision.3", "1 Emerging")).to_have_class(re.compile("mod-active"))
-    _close(page)
+    expect(level_button(page, "vision.3", "1 Emerging")).to_have_class(re.compile("mod-active"))
+    close_page(page)
 
 
 def test_dates_are_uk_dates_in_a_us_english_browser(server, chromium) -> None:
@@ -748,7 +646,7 @@ def test_dates_are_uk_dates_in_a_us_english_browser(server, chromium) -> None:
 
     context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    _open(page, url(server, "D01", name="Datchet ICB"))
+    open_form(page, url(server, "D01", name="Datchet ICB"))
     path = server["folder"] / "D01" / "2025-26.yaml"
     assert page.evaluate("navigator.language") == "en-US"
     assert page.locator(".ec-workshop input[type=date]").count() == 0
@@ -759,7 +657,7 @@ def test_dates_are_uk_dates_in_a_us_english_browser(server, chromium) -> None:
     page.locator(".ec-date input").fill("2/12/2026")
     page.locator(".ec-date input").press("Enter")
     expect(page.locator(".ec-date input")).to_have_value("2 December 2026", timeout=WAIT_MS)
-    _wait_for_file(path, lambda d: d.get("assessed_on") == date(2026, 12, 2), "the date")
+    wait_for_file(path, lambda d: d.get("assessed_on") == date(2026, 12, 2), "the date")
     page.locator(".ec-new-action-vision input").fill("Publish the definition")
     due = page.locator(".ec-new-due-vision input")
     due.fill("30/6/2026")
@@ -769,12 +667,12 @@ def test_dates_are_uk_dates_in_a_us_english_browser(server, chromium) -> None:
     expect(page.locator(".ec-action-due-vision-1 input")).to_have_value(
         "30 June 2026", timeout=WAIT_MS
     )
-    doc = _wait_for_file(path, lambda d: bool(d.get("actions")), "the action")
+    doc = wait_for_file(path, lambda d: bool(d.get("actions")), "the action")
     assert doc["actions"][0]["due"] == date(2026, 6, 30)
     page.locator(".ec-action-due-vision-1 input").fill("31/6/2026")
     page.locator(".ec-action-due-vision-1 input").press("Enter")
     expect(page.locator(".ec-page")).to_contain_text("is not a real date")
-    _close(page)
+    close_page(page)
     context.close()
 
 
@@ -794,11 +692,11 @@ def _run_cli(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, Path]:
 def _printed(log: Path, pattern: str) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        match = re.search(pattern, _log(log))
+        match = re.search(pattern, log_tail(log))
         if match:
             return match.group(0)
         time.sleep(0.2)
-    raise AssertionError(f"{pattern} never printed:\n{_log(log)}")
+    raise AssertionError(f"{pattern} never printed:\n{log_tail(log)}")
 
 
 def test_cli_serves_only_its_assessment_behind_a_token(tmp_path: Path, chromium) -> None:
@@ -810,7 +708,7 @@ def test_cli_serves_only_its_assessment_behind_a_token(tmp_path: Path, chromium)
     _saved_in_notebook(SHIPPED, local)
     local_before = local.read_bytes()
     folder = tmp_path / "assessments"
-    port = _free_port()
+    port = free_port()
     proc, log = _run_cli(
         tmp_path,
         "K01",
@@ -826,17 +724,17 @@ def test_cli_serves_only_its_assessment_behind_a_token(tmp_path: Path, chromium)
     )
     try:
         if not wait_for_port(port, timeout=START_TIMEOUT):
-            pytest.fail(f"the workshop command did not start Voilà:\n{_log(log)}")
+            pytest.fail(f"the workshop command did not start Voilà:\n{log_tail(log)}")
         address = _printed(log, r"http://127\.0\.0\.1:\d+/\?token=[\w-]+&\S+")
         copy = Path(_printed(log, r"/\S*engagecycle-workshop-\S+/workshop\.ipynb"))
         assert "notebooks" not in copy.parts and copy.exists()
         assert (folder / "K01" / "2025-26.yaml").exists()
         page = chromium.new_page(viewport={"width": 1280, "height": 800})
-        _open(page, address)
+        open_form(page, address)
         expect(page.locator(".ec-header h1")).to_contain_text("Kingsmead ICB (K01)")
         expect(page.locator(".ec-dimtitle h2")).to_have_text("Identify needs and aspirations")
         expect(page.locator(".ec-where")).to_contain_text("0 of 25 decided")
-        _close(page)
+        close_page(page)
         # Another organisation in the address is refused, and nothing is created for it.
         other = address.replace("organisation=K01", "organisation=ZZ9")
         page = chromium.new_page()
@@ -845,7 +743,7 @@ def test_cli_serves_only_its_assessment_behind_a_token(tmp_path: Path, chromium)
             "started for K01 2025/26 only, so it will not open ZZ9 2025/26", timeout=WAIT_MS
         )
         assert not (folder / "ZZ9").exists()
-        _close(page)
+        close_page(page)
         # Without the token there is no form.
         page = chromium.new_page()
         response = page.goto(address.replace("token=", "token=wrong"))
@@ -854,7 +752,7 @@ def test_cli_serves_only_its_assessment_behind_a_token(tmp_path: Path, chromium)
         assert "Kingsmead" not in page.content()
         page.close()
     finally:
-        _stop(proc, signal.SIGINT)
+        stop_process(proc, signal.SIGINT)
     assert not copy.exists() and not copy.parent.exists()  # the session copy is removed
     assert local.read_bytes() == local_before  # nothing under notebooks/ was changed
 
@@ -868,7 +766,7 @@ def test_jupyterlab_session_uses_its_own_copy_of_the_notebook(tmp_path: Path, ch
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
     folder = tmp_path / "assessments"
-    port = _free_port()
+    port = free_port()
     proc, log = _run_cli(  # no notebooks/ in tmp_path: the project's own notebook is used
         tmp_path,
         "L01",
@@ -883,7 +781,7 @@ def test_jupyterlab_session_uses_its_own_copy_of_the_notebook(tmp_path: Path, ch
     )
     try:
         if not wait_for_port(port, timeout=START_TIMEOUT):
-            pytest.fail(f"the workshop command did not start JupyterLab:\n{_log(log)}")
+            pytest.fail(f"the workshop command did not start JupyterLab:\n{log_tail(log)}")
         address = _printed(log, r"http://127\.0\.0\.1:\d+/lab/tree/workshop\.ipynb\?token=\S+")
         copy = Path(_printed(log, r"/\S*engagecycle-workshop-\S+/workshop\.ipynb"))
         page = chromium.new_page(viewport={"width": 1280, "height": 800})
@@ -900,10 +798,12 @@ def test_jupyterlab_session_uses_its_own_copy_of_the_notebook(tmp_path: Path, ch
         page.locator(".ec-workshop .ec-status").wait_for(timeout=WAIT_MS)
         expect(page.locator(".ec-header h1")).to_contain_text("Labside Place (L01)")
         page.wait_for_function("window.__ecWorkshopScript === true", timeout=WAIT_MS)
-        _level(page, "vision.1", "2 Developing").click()
+        level_button(page, "vision.1", "2 Developing").click()
         path = folder / "L01" / "2025-26.yaml"
-        _wait_for_file(path, lambda d: _responses(path).get("vision.1") == {"level": 2}, "L01")
-        assert _level(page, "vision.1", "2 Developing").get_attribute("aria-pressed") == "true"
+        wait_for_file(path, lambda d: responses(path).get("vision.1") == {"level": 2}, "L01")
+        assert (
+            level_button(page, "vision.1", "2 Developing").get_attribute("aria-pressed") == "true"
+        )
         page.keyboard.press("Control+s")  # saving writes the session's copy, not the project's
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not json.loads(copy.read_text())["cells"][-1].get(
@@ -913,7 +813,7 @@ def test_jupyterlab_session_uses_its_own_copy_of_the_notebook(tmp_path: Path, ch
         assert json.loads(copy.read_text())["cells"][-1]["outputs"]
         page.close()
     finally:
-        _stop(proc, signal.SIGINT)
+        stop_process(proc, signal.SIGINT)
     assert SHIPPED.read_bytes() == before, "a session changed notebooks/workshop.ipynb"
     assert sha256(SHIPPED.read_bytes()).hexdigest() == sha256(before).hexdigest()
     assert not copy.parent.exists()
