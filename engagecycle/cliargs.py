@@ -71,7 +71,7 @@ def add_details(
 
 def period_or(*words: str) -> Callable[[str], str]:
     """An argparse `type` for a period option that may also be one of `words` ('latest')."""
-    allowed = " or ".join(repr(w) for w in words)
+    also = "".join(f", or {w!r}" for w in words)
 
     def parse(text: str) -> str:
         if text in words:
@@ -79,7 +79,7 @@ def period_or(*words: str) -> Callable[[str], str]:
         period = normalise_period(text)
         why = check_period(period)
         if why:
-            raise argparse.ArgumentTypeError(f"{text!r} {why}, or {allowed}")
+            raise argparse.ArgumentTypeError(f"{text!r} {why}{also}")
         return period
 
     parse.__name__ = "period"  # argparse names the type in some of its messages

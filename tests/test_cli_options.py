@@ -86,6 +86,19 @@ def test_a_bad_period_option_is_refused_while_parsing(capsys):
     assert "argument --period: 'nonsense' must look like 2024/25" in err and "'latest'" in err
 
 
+def test_a_period_option_says_what_is_allowed(capsys):
+    for argv, also in (
+        (["import", "book.xlsx", "--period", "2024"], ""),
+        (["score", "--period", "2024/26"], ", or 'latest', or 'all'"),
+    ):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith(f"engagecycle {argv[0]}: error: argument --period: ")
+        assert err.endswith(also or "two-digit year)"), err
+
+
 def test_template_type_is_checked_like_new_type(tmp_path, capsys):
     for command in ("new", "template", "workshop"):
         argv = [command, "X20", "2025/26", "--name", "Fenwold Place", "--type", "bogus"]
