@@ -18,6 +18,29 @@ from .style import (
 )
 
 
+def row_layout(
+    groups: list[tuple[str, list[str]]],
+) -> tuple[dict[str, float], list[tuple[float, str]], float]:
+    """Where each row and group heading sits, top to bottom, on the one-row-per-dimension charts.
+
+    A group with a heading gets a heading line before its rows; groups are 0.4 of a row apart.
+    Returns the y of each row by id, the (y, heading) pairs and the y of the last row, so both
+    charts space their rows alike.
+    """
+    ypos: dict[str, float] = {}
+    headings: list[tuple[float, str]] = []
+    y = 0.0
+    for heading, members in groups:
+        if heading:
+            headings.append((y, heading))
+            y += 1.0
+        for member in members:
+            ypos[member] = y
+            y += 1.0
+        y += 0.4
+    return ypos, headings, y - 0.4
+
+
 def x_levels(ax: Axes, level_names: dict[int, str]) -> None:
     """x axis 0-4 with level names, and the level bands shaded lightly so a marker's band
     can be read without counting grid lines."""
