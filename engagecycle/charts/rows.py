@@ -4,6 +4,7 @@ distribution on the overview), and the box-and-median mark both draw, in one pla
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..levels import LEVELS, MAX_LEVEL
@@ -14,6 +15,7 @@ from .style import (
     GRID,
     SMALL_PT,
     TEXT_DARK,
+    new_figure,
     tick_fonts,
 )
 
@@ -39,6 +41,29 @@ def row_layout(
             y += 1.0
         y += 0.4
     return ypos, headings, y - 0.4
+
+
+def rows_figure(
+    y_max: float,
+    *,
+    width: float,
+    base: float,
+    top_pad: float,
+    bottom_pad: float,
+    left: float,
+    axis_width: float,
+) -> tuple[Figure, Axes]:
+    """A figure that grows 0.3 in per row, with the axes placed by fixed margins in inches.
+
+    Margins in inches rather than fractions keep the title and the x labels the same size
+    whether a chart has fifteen rows or sixteen.
+    """
+    height = round(base + 0.3 * y_max, 1)
+    fig = new_figure(width, height)
+    top = 1 - top_pad / height
+    bottom = bottom_pad / height
+    ax = fig.add_axes((left, bottom, axis_width, top - bottom))
+    return fig, ax
 
 
 def x_levels(ax: Axes, level_names: dict[int, str]) -> None:

@@ -22,7 +22,7 @@ from ..benchmark.rules import REAL_CHANGE, format_change
 from ..framework import Framework
 from ..levels import LEVELS, MAX_LEVEL
 from ..words import dimension_short, plural
-from .rows import box_and_median, dimension_rows_frame, row_layout
+from .rows import box_and_median, dimension_rows_frame, row_layout, rows_figure
 from .style import (
     BASE_PT,
     BOX_EDGE,
@@ -314,11 +314,9 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
     n_orgs = int(scores["organisation"].nunique()) if len(scores) else 0
     dot = 26.0 if n_orgs <= 30 else max(9.0, 26.0 * (30 / n_orgs) ** 0.5)  # many dots: smaller
     with chart_style():
-        height = round(1.9 + 0.3 * y_max, 1)
-        fig = new_figure(7.6, height)
-        top = 1 - 0.95 / height
-        bottom = 1.25 / height
-        ax = fig.add_axes((0.2, bottom, 0.64, top - bottom))
+        fig, ax = rows_figure(
+            y_max, width=7.6, base=1.9, top_pad=0.95, bottom_pad=1.25, left=0.2, axis_width=0.64
+        )
         dimension_rows_frame(
             ax,
             ypos,
