@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 from ..framework import Framework
 from ..levels import LEVELS
 from ..words import dimension_short, join_words, plural
-from .rows import box_and_median, dimension_rows_frame
+from .rows import box_and_median, dimension_rows_frame, row_layout, rows_figure
 from .style import (
     BOX_EDGE,
     DARK_GREY,
@@ -22,7 +22,6 @@ from .style import (
     chart_style,
     flag,
     fmt_score,
-    new_figure,
     num,
     one_per_dimension,
     require_columns,
@@ -57,27 +56,17 @@ def peer_spread(peer: pd.DataFrame, framework: Framework) -> Figure:
     rows = one_per_dimension(peer, framework, "peer_spread")
     names = {d.id: dimension_short(framework, d.id) for d in framework.dimensions}
     level_names = framework.levels or LEVELS
-    groups = [("Hub elements", framework.hub), ("The five stages", framework.stages)]
-
-    # y layout, top to bottom: a heading line then the group's rows.
-    ypos: dict[str, float] = {}
-    headings: list[tuple[float, str]] = []
-    y = 0.0
-    for heading, members in groups:
-        headings.append((y, heading))
-        y += 1.0
-        for d in members:
-            ypos[d.id] = y
-            y += 1.0
-        y += 0.4
-    y_max = y - 0.4
+    ypos, headings, y_max = row_layout(
+        [
+            ("Hub elements", [d.id for d in framework.hub]),
+            ("The five stages", [d.id for d in framework.stages]),
+        ]
+    )
 
     with chart_style():
-        height = round(1.75 + 0.3 * y_max, 1)
-        fig = new_figure(7.0, height)
-        top = 1 - 0.82 / height
-        bottom = 1.2 / height
-        ax = fig.add_axes((0.245, bottom, 0.53, top - bottom))
+        fig, ax = rows_figure(
+            y_max, width=7.0, base=1.75, top_pad=0.82, bottom_pad=1.2, left=0.245, axis_width=0.53
+        )
         dimension_rows_frame(
             ax,
             ypos,

@@ -4,6 +4,7 @@ distribution on the overview), and the box-and-median mark both draw, in one pla
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..levels import LEVELS, MAX_LEVEL
@@ -14,8 +15,55 @@ from .style import (
     GRID,
     SMALL_PT,
     TEXT_DARK,
+    new_figure,
     tick_fonts,
 )
+
+
+def row_layout(
+    groups: list[tuple[str, list[str]]],
+) -> tuple[dict[str, float], list[tuple[float, str]], float]:
+    """Where each row and group heading sits, top to bottom, on the one-row-per-dimension charts.
+
+    A group with a heading gets a heading line before its rows; groups are 0.4 of a row apart.
+    Returns the y of each row by id, the (y, heading) pairs and the y of the last row, so both
+    charts space their rows alike.
+    """
+    ypos: dict[str, float] = {}
+    headings: list[tuple[float, str]] = []
+    y = 0.0
+    for heading, members in groups:
+        if heading:
+            headings.append((y, heading))
+            y += 1.0
+        for member in members:
+            ypos[member] = y
+            y += 1.0
+        y += 0.4
+    return ypos, headings, y - 0.4
+
+
+def rows_figure(
+    y_max: float,
+    *,
+    width: float,
+    base: float,
+    top_pad: float,
+    bottom_pad: float,
+    left: float,
+    axis_width: float,
+) -> tuple[Figure, Axes]:
+    """A figure that grows 0.3 in per row, with the axes placed by fixed margins in inches.
+
+    Margins in inches rather than fractions keep the title and the x labels the same size
+    whether a chart has fifteen rows or sixteen.
+    """
+    height = round(base + 0.3 * y_max, 1)
+    fig = new_figure(width, height)
+    top = 1 - top_pad / height
+    bottom = bottom_pad / height
+    ax = fig.add_axes((left, bottom, axis_width, top - bottom))
+    return fig, ax
 
 
 def x_levels(ax: Axes, level_names: dict[int, str]) -> None:

@@ -22,7 +22,7 @@ from ..benchmark.rules import REAL_CHANGE, format_change
 from ..framework import Framework
 from ..levels import LEVELS, MAX_LEVEL
 from ..words import dimension_short, plural
-from .rows import box_and_median, dimension_rows_frame
+from .rows import box_and_median, dimension_rows_frame, row_layout, rows_figure
 from .style import (
     BASE_PT,
     BOX_EDGE,
@@ -302,33 +302,21 @@ def distribution(scores: pd.DataFrame, framework: Framework, *, title: str | Non
     """
     require_columns(scores, ["organisation", "dimension", "score", "low_evidence"], "distribution")
     level_names = framework.levels or LEVELS
-    groups = [
-        ("Hub elements", [d.id for d in framework.hub]),
-        ("The five stages", [d.id for d in framework.stages]),
-        ("", ["overall"]),
-    ]
-    ypos: dict[str, float] = {}
-    headings: list[tuple[float, str]] = []
-    y = 0.0
-    for heading, members in groups:
-        if heading:
-            headings.append((y, heading))
-            y += 1.0
-        for d in members:
-            ypos[d] = y
-            y += 1.0
-        y += 0.4
-    y_max = y - 0.4
+    ypos, headings, y_max = row_layout(
+        [
+            ("Hub elements", [d.id for d in framework.hub]),
+            ("The five stages", [d.id for d in framework.stages]),
+            ("", ["overall"]),
+        ]
+    )
 
     stats: dict[str, tuple[float, int]] = {}
     n_orgs = int(scores["organisation"].nunique()) if len(scores) else 0
     dot = 26.0 if n_orgs <= 30 else max(9.0, 26.0 * (30 / n_orgs) ** 0.5)  # many dots: smaller
     with chart_style():
-        height = round(1.9 + 0.3 * y_max, 1)
-        fig = new_figure(7.6, height)
-        top = 1 - 0.95 / height
-        bottom = 1.25 / height
-        ax = fig.add_axes((0.2, bottom, 0.64, top - bottom))
+        fig, ax = rows_figure(
+            y_max, width=7.6, base=1.9, top_pad=0.95, bottom_pad=1.25, left=0.2, axis_width=0.64
+        )
         dimension_rows_frame(
             ax,
             ypos,
@@ -722,15 +710,7 @@ def item_distribution(
             title,
             subtitle or "Each bar is one item; segments count organisations at each level.",
         )
-        handles = [
-            Patch(
-                facecolor=LEVEL_COLOURS[k],
-                edgecolor=DARK_GREY,
-                linewidth=0.6,
-                label=f"{k} {level_names.get(k, LEVELS[k])}",
-            )
-            for k in range(MAX_LEVEL + 1)
-        ]
+        handles = level_legend_handles(level_names, missing=False, low_evidence=False)
         for key, label, face, hatch, style in EXTRA:
             if key in rows.columns:
                 handles.append(
