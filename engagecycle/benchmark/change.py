@@ -56,8 +56,11 @@ YOY_COLUMNS = [
     "dimension",
     "previous_period",
     "items_compared",
-    "applicable",
-    "coverage",
+    "applicable",  # this year's applicable items (not N/A)
+    # ...of which could be compared at all: on the same version, all of them; across
+    # versions, those that kept their meaning. The minimum-coverage rule counts over these.
+    "comparable_applicable",
+    "coverage",  # items_compared / comparable_applicable
     "score_then",
     "score_now",
     "change",
@@ -198,6 +201,7 @@ def change_table(
     pair_code: list[str] = []
     pair_slot: list[int] = []
     used_codes, used_periods, missing, then_versions = [], [], [], []
+    version_sets: list[tuple[int, ...]] = []
     for slot, org in enumerate(orgs):
         named = [c for c in predecessor_codes(first.at[org, "p"]) if c != org]
         sources = [c for c in [org, *named] if c in prev]
@@ -208,6 +212,7 @@ def change_table(
         missing.append(" ".join(c for c in named if c not in prev))
         vs = sorted({version_of[(c, prev[c])] for c in sources})
         then_versions.append(", ".join(str(v) for v in vs))
+        version_sets.append(tuple(vs))
     has_prev = np.array([bool(u) for u in used_codes], dtype=bool)[:, None]
     previous = [
         max(p.split(), key=period_start) if p else "" for p in used_periods
@@ -252,8 +257,28 @@ def change_table(
     group = now_slot * nd + dim_of_row[nr]
     n = np.bincount(group, minlength=size).reshape(-1, nd)
     app_rows = np.flatnonzero(in_now & status.ne("na").to_numpy())
-    app_group = org_index.get_indexer(code_arr[app_rows]) * nd + dim_of_row[app_rows]
+    app_slot = org_index.get_indexer(code_arr[app_rows])
+    app_group = app_slot * nd + dim_of_row[app_rows]
     app = np.bincount(app_group, minlength=size).reshape(-1, nd)
+    # The applicable items that could be compared at all: an item new or changed since every
+    # version last year's answers were on has nothing to be compared with, so it is left out
+    # of the share the minimum-coverage rule asks for (docs/scoring.md §10).
+    linkable = np.ones(len(app_rows), dtype=bool)
+    now_versions = first["v"].to_numpy(dtype=np.int64)
+    by_versions: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    for slot, vs in enumerate(version_sets):
+        if vs and int(now_versions[slot]) not in vs:
+            by_versions.setdefault((int(now_versions[slot]), vs), []).append(slot)
+    if by_versions:
+        known = as_frameworks(frameworks)
+        app_items = items["item"].to_numpy()[app_rows]
+        for (vn, vs), slot_list in by_versions.items():
+            ok: set[str] = set()
+            for vt in vs:
+                ok |= set(comparable_ids(vn, vt, known) or ())
+            sel = np.isin(app_slot, slot_list)
+            linkable[sel] = pd.Index(app_items[sel]).isin(list(ok))
+    capp = np.bincount(app_group[linkable], minlength=size).reshape(-1, nd)
     wsum = np.bincount(group, weights=w, minlength=size).reshape(-1, nd)
     with np.errstate(invalid="ignore", divide="ignore"):
         now_s = np.bincount(group, weights=value[nr] * w, minlength=size).reshape(-1, nd) / wsum
@@ -264,15 +289,16 @@ def change_table(
         "cycle": [k for k, d in enumerate(framework.dimensions) if d.kind == "stage"],
         "overall": list(range(nd)),
     }
-    ns, apps = [n], [app]
-    thens = [np.where(enough(n, app) & has_prev, then_s, np.nan)]
-    nows = [np.where(enough(n, app) & has_prev, now_s, np.nan)]
+    ns, apps, capps = [n], [app], [capp]
+    thens = [np.where(enough(n, capp) & has_prev, then_s, np.nan)]
+    nows = [np.where(enough(n, capp) & has_prev, now_s, np.nan)]
     for cols in members.values():
         used = n[:, cols] > 0  # dimensions with any comparable item (design §5)
         count = used.sum(axis=1)
         n_agg = n[:, cols].sum(axis=1)
         app_agg = app[:, cols].sum(axis=1)
-        good = (count > 0) & enough(n_agg, app_agg) & has_prev[:, 0]
+        capp_agg = capp[:, cols].sum(axis=1)
+        good = (count > 0) & enough(n_agg, capp_agg) & has_prev[:, 0]
         with np.errstate(invalid="ignore", divide="ignore"):
             t = np.where(used, then_s[:, cols], 0).sum(axis=1) / count
             m = np.where(used, now_s[:, cols], 0).sum(axis=1) / count
@@ -280,12 +306,14 @@ def change_table(
         nows.append(np.where(good, m, np.nan)[:, None])
         ns.append(n_agg[:, None])
         apps.append(app_agg[:, None])
+        capps.append(capp_agg[:, None])
     labels = dim_ids + list(members)
     k = len(labels)
     then_all = np.hstack(thens).ravel()
     now_all = np.hstack(nows).ravel()
     n_all = np.hstack(ns).ravel().astype(int)
     app_all = np.hstack(apps).ravel().astype(int)
+    capp_all = np.hstack(capps).ravel().astype(int)
     change = now_all - then_all
     previous_all = np.repeat(np.asarray(previous, dtype=object), k)
 
@@ -293,7 +321,7 @@ def change_table(
         return np.repeat(np.asarray(list(values), dtype=object), k)
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(app_all > 0, n_all / np.maximum(app_all, 1), np.nan)
+        coverage = np.where(capp_all > 0, n_all / np.maximum(capp_all, 1), np.nan)
     return pd.DataFrame(
         {
             "organisation": per_org(orgs),
@@ -301,6 +329,7 @@ def change_table(
             "previous_period": previous_all,
             "items_compared": n_all,
             "applicable": app_all,
+            "comparable_applicable": capp_all,
             "coverage": coverage.astype(float),
             "score_then": then_all,
             "score_now": now_all,
@@ -338,4 +367,5 @@ def year_on_year(
     out = out[out["organisation"].eq(org)].drop(columns="organisation")
     out["items_compared"] = out["items_compared"].astype(int)
     out["applicable"] = out["applicable"].astype(int)
+    out["comparable_applicable"] = out["comparable_applicable"].astype(int)
     return out.reset_index(drop=True)

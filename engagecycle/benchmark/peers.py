@@ -238,11 +238,28 @@ def peer_set(
     return sorted(sub["organisation"].astype(str).unique())
 
 
-def peer_basis(n: int, period: str, peer_group: str | None, min_peers: int = MIN_PEERS) -> str:
-    """One line saying what the peer comparison rests on, e.g. '13 other organisations in 2024/25'."""
+def peer_basis(
+    n: int,
+    period: str,
+    peer_group: str | None,
+    min_peers: int = MIN_PEERS,
+    *,
+    version: int = 0,
+    other_versions: int = 0,
+) -> str:
+    """One line saying what the peer comparison rests on, e.g. '13 other organisations in 2024/25'.
+
+    When some organisations of the period answered another version of the question bank they
+    are not peers (`question_bank`), and the line says how many were left out and why.
+    """
     who = "no other organisations" if n == 0 else f"{n} other organisation{'s' if n != 1 else ''}"
     where = f"in the {peer_group} peer group in {period}" if peer_group else f"in {period}"
     text = f"{who} {where}"
+    if other_versions:
+        text += (
+            f" on version {version} of the question bank ({other_versions} on another "
+            f"version {'is' if other_versions == 1 else 'are'} not compared: different items)"
+        )
     if n < min_peers:
         text += f" – too few to compare (minimum {min_peers})"
     return text

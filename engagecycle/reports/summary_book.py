@@ -216,6 +216,30 @@ def _change_value(r: dict) -> tuple[Any, str]:
     return float(r["change"]), CHANGE_FORMAT
 
 
+def compared_with_words(org: str, r: dict) -> str:
+    """'own' or 'predecessors X03, X04', plus any predecessor with no earlier assessment."""
+    used = [c for c in str(r.get("compared_with") or "").split() if c != org]
+    own = org in str(r.get("compared_with") or "").split()
+    parts = []
+    if used:
+        parts.append(("own and " if own else "") + "predecessors " + ", ".join(used))
+    elif own:
+        parts.append("own")
+    gone = str(r.get("not_assessed") or "").split()
+    if gone:
+        parts.append("not assessed: " + ", ".join(gone))
+    return "; ".join(parts)
+
+
+def version_words(r: dict) -> str:
+    """'1 → 2' when the question bank changed between the years, else the version."""
+    then = str(r.get("version_then") or "")
+    now = r.get("version")
+    if not then or now is None or _missing(now):
+        return ""
+    return then if then == str(int(now)) else f"{then} → {int(now)}"
+
+
 def _by_org(table: pd.DataFrame) -> dict[str, dict[str, dict]]:
     out: dict[str, dict[str, dict]] = {}
     for r in table.to_dict("records"):
@@ -336,9 +360,10 @@ def write_summary_book(
         f"{CHANGE_MIN_SHARE:.0%} of the applicable ones.",
     )
     sh.start(
-        ["Code", "Organisation", "Since", "Items compared", "Coverage", "Overall", "Result"]
+        ["Code", "Organisation", "Since", "Compared with", "Question bank"]
+        + ["Items compared", "Coverage", "Overall", "Result"]
         + [*shorts, "Hub", "Cycle"],
-        [8, 34, 9, 10, 10, 18, 28, *[18] * len(dims), 18, 18],
+        [8, 34, 9, 22, 12, 10, 10, 18, 28, *[18] * len(dims), 18, 18],
         3,
     )
     for org in orgs:
@@ -350,6 +375,8 @@ def write_summary_book(
             sh.cell(org, font=s.bold),
             sh.cell(ov["name"]),
             sh.cell(ov["previous_period"] or None),
+            sh.cell(compared_with_words(org, ov) or None),
+            sh.cell(version_words(ov) or None),
             sh.cell(int(ov["items_compared"]) if ov.get("previous_period") else None),
             sh.cell(ov["coverage"], fmt=PERCENT_FORMAT),
             sh.cell(value, fmt=fmt, font=s.bold),

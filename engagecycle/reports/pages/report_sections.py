@@ -136,26 +136,114 @@ def unconfirmed_warning(d: ReportData) -> str:
     )
 
 
+def org_label(d: ReportData, code: str) -> str:
+    """'Saltmire ICB (X03)', or the bare code for an organisation never assessed here."""
+    name = d.names.get(code)
+    return f"{esc(name)} ({esc(code)})" if name and name != code else esc(code)
+
+
+def _predecessor_clause(d: ReportData) -> str:
+    """'compared with its predecessors A (X03) and B (X04) (the mean of their 2023/24
+    answers)', or '' when the change is with its own earlier assessment alone."""
+    used = [c for c in d.compared_with if c != d.organisation]
+    if not used:
+        return ""
+    when = dict(zip(d.compared_with, d.compared_periods, strict=False))
+    periods = sorted({when[c] for c in used})
+    what = "predecessor" if len(used) == 1 else "predecessors"
+    if len(periods) == 1:
+        whose = "its" if len(used) == 1 else "their"
+        source = f"{whose} {esc(periods[0])} answers"
+    else:
+        source = join_words(f"{esc(c)}'s {esc(when[c])}" for c in used) + " answers"
+    if d.organisation in when:
+        source += f" and its own from {esc(when[d.organisation])}"
+    mean = "the mean of " if len(used) + (d.organisation in when) > 1 else ""
+    return f"compared with its {what} {join_words(org_label(d, c) for c in used)} ({mean}{source})"
+
+
+def version_clause(d: ReportData, kept: int | None = None) -> str:
+    """'the question bank changed from version 1 to version 2 between the years, ...' or ''.
+
+    `kept`: how many of this year's applicable items kept their meaning (the share the
+    minimum-coverage rule counts over), said when given.
+    """
+    then = [v for v in d.versions_then if v != d.version_now]
+    if not then:
+        return ""
+    before = " and ".join(f"version {v}" for v in then)
+    which = (
+        f"only the {kept} that kept their meaning can be compared"
+        if kept is not None
+        else "only items that kept their meaning are compared"
+    )
+    return (
+        f"the question bank changed from {before} to version {d.version_now} between the "
+        f"years, and {which}"
+    )
+
+
+def not_assessed_sentence(d: ReportData) -> str:
+    """Predecessors named with no earlier assessment: said, never silently dropped."""
+    if not d.not_assessed:
+        return ""
+    k = len(d.not_assessed)
+    return (
+        f"{join_words(org_label(d, c) for c in d.not_assessed)} {verb(k, 'has', 'have')} no "
+        f"earlier assessment, so {verb(k, 'it is', 'they are')} not in the comparison."
+    )
+
+
+def comparison_basis(d: ReportData, n: int, app: int, kept: int | None = None) -> str:
+    """What a change rests on, in words (docs/scoring.md §7 and §10)."""
+    preds = _predecessor_clause(d)
+    versions = version_clause(d, kept)
+    if not preds and not versions:
+        return f"on the {plural(n, 'item')} answered in both years"
+    basis = (
+        f"{preds} on {n} of its {app} applicable items"
+        if preds
+        else f"compared on {n} of its {app} applicable items"
+    )
+    return basis + (f"; {versions}" if versions else "")
+
+
 def _change_sentence(yoy: dict, d: ReportData) -> str:
     if not d.previous_period:
+        if d.not_assessed:
+            return (
+                "There is no change to report yet: no earlier assessment of it or of its "
+                f"predecessors. {not_assessed_sentence(d)}"
+            )
         return "This is its first assessment, so there is no change to report yet."
     direction = yoy.get("direction") or ""
     n = int(yoy.get("items_compared") or 0)
+    app = int(yoy.get("applicable") or 0)
+    kept = int(yoy.get("comparable_applicable", app) or 0)
     since = esc(d.previous_period)
+    missing_ones = not_assessed_sentence(d)
+    tail = f" {missing_ones}" if missing_ones else ""
     if not is_change(direction):
-        app = int(yoy.get("applicable") or 0)
+        preds = _predecessor_clause(d)
+        of = f"its {app} applicable items"
+        if kept != app:
+            of = (
+                f"the {kept} of its {app} applicable items that kept their meaning in the new "
+                "question bank"
+            )
+        extra = f" ({preds})" if preds else ""
         return (
-            f"It cannot yet be compared with {since}: only {n} of its {app} applicable items "
+            f"It cannot yet be compared with {since}{extra}: only {n} of {of} "
             f"were answered in both years{_unconfirmed_clause(d)}, and at least half are needed "
-            "to call a movement a change."
+            f"to call a movement a change.{tail}"
         )
-    basis = f"on the {plural(n, 'item')} answered in both years"
+    basis = comparison_basis(d, n, app, kept if kept != app else None)
     change = signed(yoy["change"])
     if direction == "improved":
-        return f"It has <strong>improved</strong> by {change} since {since} ({basis})."
+        return f"It has <strong>improved</strong> by {change} since {since} ({basis}).{tail}"
     if direction == "declined":
-        return f"It has <strong>declined</strong> by {change} since {since} ({basis})."
-    return f"There is no real change since {since} ({change}, {basis})."
+        return f"It has <strong>declined</strong> by {change} since {since} ({basis}).{tail}"
+    return f"There is no real change since {since} ({change}, {basis}).{tail}"
 
 
 def _unconfirmed_clause(d: ReportData) -> str:
@@ -263,7 +351,10 @@ DASH_NOTES = {
     "too few to compare": "Too few to compare: a change needs at least {min_items} items, and "
     "at least {share} of this year's applicable items, answered in both years (and confirmed "
     "this year); below that no change is claimed. Brackets show items compared of items "
-    "applicable.",
+    "applicable (when the question bank changed between the years, of the applicable items "
+    "that kept their meaning).",
+    "all new": "All new: every item of that dimension is new or changed in this version of the "
+    "question bank, so it has nothing from last year to be compared with.",
 }
 
 
@@ -374,12 +465,15 @@ def _dim_row(
         used.add("first assessment")
     elif r["dimension"] in yoy.index:
         y = yoy.loc[r["dimension"]]
-        n, app = int(y["items_compared"]), int(y["applicable"])
+        n, app = int(y["items_compared"]), int(y["comparable_applicable"])
         if is_change(y["direction"]):
             change = f"{signed(y['change'])} <span class='muted'>({plural(n, 'item')})</span>"
         elif not has_score:
             change = "<span class='muted'>no score</span>"
             used.add("no score")
+        elif app == 0 and int(y["applicable"]) > 0:
+            change = "<span class='muted'>all new</span>"
+            used.add("all new")
         else:
             change = f"<span class='muted'>too few to compare ({n} of {app})</span>"
             used.add("too few to compare")
@@ -432,11 +526,28 @@ def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) ->
             parts.append(f"Too few answers in both years to measure change: {join_words(few)}.")
         own_items = int(d.scores.loc[d.scores["dimension"] == "overall", "answered"].sum())
         n = int(ov.get("items_compared") or 0)
+        versions = version_clause(d)
+        preds = _predecessor_clause(d)
         if is_change(ov.get("direction")) and n < own_items:
+            basis = f"were also answered in {since}" if not (versions or preds) else "compare"
             parts.append(
-                f"Only {n} of this year's {own_items} answered items were also answered in "
-                f"{since}; changes are measured on those {n}."
+                f"Only {n} of this year's {own_items} answered items {basis}; changes are "
+                f"measured on those {n}."
             )
+        if preds:
+            parts.append(cap(preds) + ".")
+            parts.append(
+                "The chart shows this organisation's own assessments only; the change is "
+                "measured against its predecessors."
+            )
+        if versions:
+            parts.append(
+                f"{cap(versions)}. The chart's earlier points were scored on version "
+                f"{join_words(str(v) for v in d.versions_then)}, whose items differ."
+            )
+        gone = not_assessed_sentence(d)
+        if gone:
+            parts.append(gone)
         text = "<p>" + " ".join(parts) + "</p>"
     return (
         "<section class='trend-section'><h2>Change over time</h2>"
@@ -759,7 +870,8 @@ def method_note(d: ReportData, framework: Framework, peer_names: list[str] | Non
         "<li><strong>Answered</strong> is the share of the items that apply (not N/A) that "
         f"have an answer. Below {LOW_EVIDENCE_BELOW:.0%} a score is marked <strong>low "
         "evidence</strong> (*): it rests on few answers and should be read with care.</li>"
-        "<li><strong>Peers</strong> are the other organisations assessed in the same year. "
+        "<li><strong>Peers</strong> are the other organisations assessed in the same year "
+        "on the same version of the question bank. "
         "The peer median is the middle peer score; the middle half of peers lies between the "
         "lower and upper quartiles (a quarter of peers score below that range and a quarter "
         "above). “Higher than 38% of its peers” means 38% of peers have a lower score, a "
@@ -775,7 +887,12 @@ def method_note(d: ReportData, framework: Framework, peer_names: list[str] | Non
         "year's applicable items, can be compared (for each dimension, and for hub, cycle "
         "and overall); otherwise the report says there are not enough comparable answers. "
         "Hub, cycle and overall changes average the dimensions with any comparable item, over "
-        "all the items compared.</li>"
+        "all the items compared. When the question bank changed version between the years, "
+        "an item is comparable only if it kept its meaning (the same statement, or reworded "
+        "with the same meaning); new and merged items still count among this year's "
+        "applicable items. An organisation formed from others (its predecessors) is compared "
+        "with the average, item by item, of their most recent earlier answers, and its own if "
+        "it has one.</li>"
         "<li><strong>Carried over.</strong> An answer copied from last year as a starting "
         "point is marked until the team confirms or changes it. Unconfirmed answers count in "
         "the scores but never in a change, and are listed; when they make up "
