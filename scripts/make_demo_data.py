@@ -583,6 +583,12 @@ class OrgModel:
 # ---------------------------------------------------------------- pure helpers
 
 FRAMEWORKS = Frameworks.packaged()
+DIGIT = re.compile(r"\d")
+COUNTED: tuple[str, ...] = (
+    "Counted {done} of {total} in the last 12 months. ",
+    "Our count: {done} of the {total} cases this year. ",
+    "{done} of {total} when we went through the records. ",
+)
 
 
 def _version(a: Assessment) -> int:
@@ -610,7 +616,7 @@ def counted(rng: random.Random, value: float) -> str:
         done = rng.randint(-(-total // 4), max(-(-total // 4), -(-3 * total // 4) - 1))
     else:
         done = rng.randint(0, max(0, -(-total // 4) - 1))
-    return f"Counted {done} of {total} in the last 12 months. "
+    return rng.choice(COUNTED).format(done=done, total=total)
 
 
 def _clamp(value: float) -> int:
@@ -840,7 +846,8 @@ def fill_assessment(
         dim_values[dim].append(float(value))
         if rng.random() < 0.26 + 0.08 * value:
             evidence = picker.for_item(item, value)
-            if framework.version >= 2 and rng.random() < P_COUNTED:
+            # (not beside a template's own figures, which would tell a different count)
+            if framework.version >= 2 and rng.random() < P_COUNTED and not DIGIT.search(evidence):
                 evidence = counted(rng, value) + evidence
             a.set_evidence(iid, evidence)
         if rng.random() < (0.25 if spread else P_FLAG):
