@@ -159,11 +159,17 @@ def test_the_report_says_the_question_bank_changed(across):
     d = build_report_data(scores, items, docs, V2, "A01", NOW, frameworks=KNOWN)
     assert (d.version_now, d.versions_then, d.compared_with) == (2, [1], ["A01"])
     text = sections.headline(d, V2)
-    assert "only 7 of the 42 of its 75 applicable items that kept their meaning" in text
+    assert "only 7 of the 42 comparable items were answered in both years" in text
+    assert (
+        "The question bank changed from version 1 to version 2 between the years; only the 42 "
+        "items that kept their meaning could be compared."
+    ) in text
     table = sections.dimension_table(d, V2)
     assert "all new" in table  # strategy (and every dimension of new items)
     trend = sections.trend_section(d, V2, scores[scores["organisation"] == "A01"])
     assert "question bank changed from version 1 to version 2" in trend
+    assert "Nothing to compare, every item being new in this version" in trend
+    assert "Engagement strategy linked to other work" in trend.split("Nothing to compare")[1]
 
 
 def test_a_reported_cross_version_change_says_on_how_many_items():
@@ -179,9 +185,9 @@ def test_a_reported_cross_version_change_says_on_how_many_items():
     d = build_report_data(scores, items, docs, V2, "B01", NOW, frameworks=KNOWN)
     text = sections.headline(d, V2)
     assert (
-        "improved</strong> by +1.0 since 2023/24 (compared on 42 of its 75 applicable items; "
-        "the question bank changed from version 1 to version 2 between the years, and only "
-        "the 42 that kept their meaning can be compared)"
+        "improved</strong> by +1.0 since 2023/24 (like for like, on 42 of its 75 applicable "
+        "items). The question bank changed from version 1 to version 2 between the years; only "
+        "the 42 items that kept their meaning could be compared."
     ) in text
 
 
@@ -271,8 +277,8 @@ def test_the_report_names_predecessors_and_the_one_never_assessed(merged):
     assert d.compared_with == ["X13", "X14"] and d.not_assessed == ["X15"]
     text = sections.headline(d, V2)
     assert (
-        "compared with its predecessors Kestrel ICB (X13) and Heron ICB (X14) (the mean of "
-        "their 2023/24 answers)"
+        "It is compared with its predecessors Kestrel ICB (X13, 2023/24) and Heron ICB (X14, "
+        "2023/24): the mean of their answers, item by item."
     ) in text
     assert "X15 has no earlier assessment, so it is not in the comparison." in text
 

@@ -83,6 +83,19 @@ def headline(ov: OverviewData) -> str:
         )
     elif len(too_few):
         sentences.append("No organisation has enough comparable answers to measure a change.")
+    merged = [
+        r
+        for r in orgs.itertuples()
+        if any(c != r.organisation for c in str(r.compared_with).split())
+    ]
+    if merged:
+        sentences.append(
+            " ".join(
+                f"{esc(r.organisation)} is compared with its predecessors "
+                f"{esc(join_words([c for c in str(r.compared_with).split() if c != r.organisation]))}."
+                for r in merged
+            )
+        )
     else:
         sentences.append("No organisation has an earlier assessment to compare with yet.")
     carried = orgs[orgs["unconfirmed"].gt(0)]
@@ -292,7 +305,8 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
         shown = [f"{r.organisation} ({_coverage(r)})" for r in too_few.itertuples()]
         not_compared.append(
             f"{esc(join_words(shown))}: too few comparable answers (a change needs at least "
-            f"{CHANGE_MIN_SHARE:.0%} of the applicable items answered in both years)"
+            f"{CHANGE_MIN_SHARE:.0%} of the applicable items that could be compared answered "
+            "in both years)"
         )
     note = f"<p class='muted'>Not compared: {'; '.join(not_compared)}.</p>" if not_compared else ""
     if comparable.empty:
@@ -371,7 +385,7 @@ def _versions_note(orgs: pd.DataFrame) -> str:
     return (
         f"<p class='muted'>For {plural(len(changed), 'organisation')} the question bank changed "
         f"from {what} between the years: only items that kept their meaning are compared, and "
-        "a change still needs at least half of this year's applicable items.</p>"
+        "a change still needs at least half of those answered in both years.</p>"
     )
 
 
@@ -565,7 +579,11 @@ def method_note(ov: OverviewData) -> str:
         "A dimension with no score is never marked low evidence.</li>"
         "<li><strong>Change</strong> compares each organisation with its own most recent "
         "earlier assessment, on like-for-like items only: answered in both years, this year's "
-        "answer given or confirmed this year. A change of "
+        "answer given or confirmed this year. When the question bank changed version between "
+        "the years, only items that kept their meaning are compared, and the share below "
+        "counts over them. An organisation formed by a merger is compared with the average, "
+        "item by item, of its predecessors' most recent answers. Peers are organisations on "
+        "the same version. A change of "
         f"{REAL_CHANGE:g} or more either way counts as real; smaller movements are treated as "
         f"no real change. A change is only measured when at least {CHANGE_MIN_ITEMS} items, "
         f"and at least {CHANGE_MIN_SHARE:.0%} of the applicable items, can be compared; "

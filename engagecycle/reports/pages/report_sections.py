@@ -136,50 +136,41 @@ def unconfirmed_warning(d: ReportData) -> str:
     )
 
 
-def org_label(d: ReportData, code: str) -> str:
-    """'Saltmire ICB (X03)', or the bare code for an organisation never assessed here."""
+def org_label(d: ReportData, code: str, period: str = "") -> str:
+    """'Saltmire ICB (X03)' or 'Saltmire ICB (X03, 2023/24)'; the bare code for an
+    organisation never assessed here."""
     name = d.names.get(code)
-    return f"{esc(name)} ({esc(code)})" if name and name != code else esc(code)
+    inside = f"{esc(code)}, {period}" if period else esc(code)
+    return f"{esc(name)} ({inside})" if name and name != code else inside
 
 
-def _predecessor_clause(d: ReportData) -> str:
-    """'compared with its predecessors A (X03) and B (X04) (the mean of their 2023/24
-    answers)', or '' when the change is with its own earlier assessment alone."""
+def predecessor_sentence(d: ReportData) -> str:
+    """'It is compared with its predecessors A (X06, 2022/23) and B (X12, 2023/24): the mean
+    of their answers, item by item.', or '' when it is compared with itself alone."""
     used = [c for c in d.compared_with if c != d.organisation]
     if not used:
         return ""
     when = dict(zip(d.compared_with, d.compared_periods, strict=False))
-    periods = sorted({when[c] for c in used})
     what = "predecessor" if len(used) == 1 else "predecessors"
-    if len(periods) == 1:
-        whose = "its" if len(used) == 1 else "their"
-        source = f"{whose} {esc(periods[0])} answers"
-    else:
-        source = join_words(f"{esc(c)}'s {esc(when[c])}" for c in used) + " answers"
-    if d.organisation in when:
-        source += f" and its own from {esc(when[d.organisation])}"
-    mean = "the mean of " if len(used) + (d.organisation in when) > 1 else ""
-    return f"compared with its {what} {join_words(org_label(d, c) for c in used)} ({mean}{source})"
+    who = join_words(f"{org_label(d, c, esc(when[c]))}" for c in used)
+    own = d.organisation in when
+    if own:
+        who += f", and with its own {esc(when[d.organisation])} assessment"
+    how = ": the mean of their answers, item by item" if len(used) + own > 1 else ""
+    return f"It is compared with its {what} {who}{how}."
 
 
-def version_clause(d: ReportData, kept: int | None = None) -> str:
-    """'the question bank changed from version 1 to version 2 between the years, ...' or ''.
-
-    `kept`: how many of this year's applicable items kept their meaning (the share the
-    minimum-coverage rule counts over), said when given.
-    """
+def version_sentence(d: ReportData, kept: int | None = None) -> str:
+    """'The question bank changed from version 1 to version 2 between the years; only the 41
+    items that kept their meaning could be compared.', or ''."""
     then = [v for v in d.versions_then if v != d.version_now]
     if not then:
         return ""
     before = " and ".join(f"version {v}" for v in then)
-    which = (
-        f"only the {kept} that kept their meaning can be compared"
-        if kept is not None
-        else "only items that kept their meaning are compared"
-    )
+    which = f"the {kept} items" if kept is not None else "items"
     return (
-        f"the question bank changed from {before} to version {d.version_now} between the "
-        f"years, and {which}"
+        f"The question bank changed from {before} to version {d.version_now} between the "
+        f"years; only {which} that kept their meaning could be compared."
     )
 
 
@@ -194,18 +185,17 @@ def not_assessed_sentence(d: ReportData) -> str:
     )
 
 
-def comparison_basis(d: ReportData, n: int, app: int, kept: int | None = None) -> str:
-    """What a change rests on, in words (docs/scoring.md §7 and §10)."""
-    preds = _predecessor_clause(d)
-    versions = version_clause(d, kept)
-    if not preds and not versions:
+def comparison_notes(d: ReportData, kept: int | None = None) -> str:
+    """The sentences that say what a change was compared with (docs/scoring.md §7, §10)."""
+    parts = [predecessor_sentence(d), version_sentence(d, kept), not_assessed_sentence(d)]
+    return " ".join(p for p in parts if p)
+
+
+def comparison_basis(d: ReportData, n: int, app: int) -> str:
+    """What a change rests on, in brackets after it."""
+    if not comparison_notes(d):
         return f"on the {plural(n, 'item')} answered in both years"
-    basis = (
-        f"{preds} on {n} of its {app} applicable items"
-        if preds
-        else f"compared on {n} of its {app} applicable items"
-    )
-    return basis + (f"; {versions}" if versions else "")
+    return f"like for like, on {n} of its {app} applicable items"
 
 
 def _change_sentence(yoy: dict, d: ReportData) -> str:
@@ -221,23 +211,16 @@ def _change_sentence(yoy: dict, d: ReportData) -> str:
     app = int(yoy.get("applicable") or 0)
     kept = int(yoy.get("comparable_applicable", app) or 0)
     since = esc(d.previous_period)
-    missing_ones = not_assessed_sentence(d)
-    tail = f" {missing_ones}" if missing_ones else ""
+    notes = comparison_notes(d, kept if kept != app else None)
+    tail = f" {notes}" if notes else ""
     if not is_change(direction):
-        preds = _predecessor_clause(d)
-        of = f"its {app} applicable items"
-        if kept != app:
-            of = (
-                f"the {kept} of its {app} applicable items that kept their meaning in the new "
-                "question bank"
-            )
-        extra = f" ({preds})" if preds else ""
+        of = f"its {app} applicable items" if kept == app else f"the {kept} comparable items"
         return (
-            f"It cannot yet be compared with {since}{extra}: only {n} of {of} "
+            f"It cannot yet be compared with {since}: only {n} of {of} "
             f"were answered in both years{_unconfirmed_clause(d)}, and at least half are needed "
             f"to call a movement a change.{tail}"
         )
-    basis = comparison_basis(d, n, app, kept if kept != app else None)
+    basis = comparison_basis(d, n, app)
     change = signed(yoy["change"])
     if direction == "improved":
         return f"It has <strong>improved</strong> by {change} since {since} ({basis}).{tail}"
@@ -511,7 +494,14 @@ def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) ->
         few = [
             esc(dimension_title(framework, r.dimension))
             for r in dims.itertuples()
-            if not is_change(r.direction) and not missing(_row(d.scores, r.dimension).get("score"))
+            if not is_change(r.direction)
+            and not missing(_row(d.scores, r.dimension).get("score"))
+            and not (r.comparable_applicable == 0 and r.applicable > 0)
+        ]
+        new = [
+            esc(dimension_title(framework, r.dimension))
+            for r in dims.itertuples()
+            if r.comparable_applicable == 0 and r.applicable > 0
         ]
         since = esc(d.previous_period)
         parts = []
@@ -524,30 +514,31 @@ def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) ->
             parts.append(f"Declined: {join_words(down)}.")
         if few:
             parts.append(f"Too few answers in both years to measure change: {join_words(few)}.")
+        if new:
+            parts.append(
+                f"Nothing to compare, every item being new in this version: {join_words(new)}."
+            )
         own_items = int(d.scores.loc[d.scores["dimension"] == "overall", "answered"].sum())
         n = int(ov.get("items_compared") or 0)
-        versions = version_clause(d)
-        preds = _predecessor_clause(d)
+        notes = comparison_notes(d)
         if is_change(ov.get("direction")) and n < own_items:
-            basis = f"were also answered in {since}" if not (versions or preds) else "compare"
+            basis = f"were also answered in {since}" if not notes else "could be compared"
             parts.append(
                 f"Only {n} of this year's {own_items} answered items {basis}; changes are "
                 f"measured on those {n}."
             )
-        if preds:
-            parts.append(cap(preds) + ".")
+        if notes:
+            parts.append(notes)
+        if predecessor_sentence(d):
             parts.append(
                 "The chart shows this organisation's own assessments only; the change is "
                 "measured against its predecessors."
             )
-        if versions:
+        elif version_sentence(d):
             parts.append(
-                f"{cap(versions)}. The chart's earlier points were scored on version "
+                "The chart's earlier points were scored on version "
                 f"{join_words(str(v) for v in d.versions_then)}, whose items differ."
             )
-        gone = not_assessed_sentence(d)
-        if gone:
-            parts.append(gone)
         text = "<p>" + " ".join(parts) + "</p>"
     return (
         "<section class='trend-section'><h2>Change over time</h2>"
