@@ -378,6 +378,7 @@ def good_practice(
 CHANGE_FIGURES = [
     "previous_period",
     "items_compared",
+    "comparable_applicable",  # applicable items that could be compared (kept their meaning)
     "coverage",
     "score_then",
     "score_now",
@@ -428,6 +429,7 @@ def summary_table(
         wanted = {str(o) for o in organisations}
         table = table[table["organisation"].astype(str).isin(wanted)]
     table["items_compared"] = table["items_compared"].fillna(0).astype(int)
+    table["comparable_applicable"] = table["comparable_applicable"].fillna(0).astype(int)
     text = ("previous_period", "direction", "peer_band", "compared_with", "compared_periods")
     for col in (*text, "not_assessed", "version_then"):
         table[col] = table[col].fillna("").astype(object)
