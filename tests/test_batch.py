@@ -90,7 +90,7 @@ def work(tmp_path_factory) -> Path:
     store.save(x01)
     for code, item, text in (
         ("X05", "monitor.1", SECRET_OWN),
-        ("X04", "monitor.2", SECRET_OTHER),
+        ("X04", "monitor.4", SECRET_OTHER),
         ("X02", "monitor.3", SHARED),
     ):
         a = store.find(code, "2024/25")

@@ -13,7 +13,6 @@ import pytest
 
 from engagecycle.reports.pages.links import linkify
 from engagecycle.reports.run.export import external_references, write_html
-from tests.helpers import store_v1
 
 REL = 'rel="noopener noreferrer" target="_blank"'
 
@@ -132,13 +131,13 @@ def test_a_report_whose_evidence_holds_addresses_is_produced(tmp_path):
 
     from engagecycle.reports.run.notebooks import REPO
     from engagecycle.reports.run.render import render_report
-    from engagecycle.store import read_file
+    from engagecycle.store import Store, read_file
 
     folder = tmp_path / "assessments"
     shutil.copytree(REPO / "assessments", folder, ignore=shutil.ignore_patterns(".history"))
-    store = store_v1(folder)
+    store = Store(folder)
     path = folder / "X01" / "2024-25.yaml"
-    a = read_file(path, store.framework, roundtrip=True)
+    a = read_file(path, store.frameworks, roundtrip=True)
     for item, r in a.responses().items():  # whichever the highlights choose
         if r.value is not None:
             a.set_evidence(

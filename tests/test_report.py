@@ -85,7 +85,11 @@ def test_change_is_reported_with_items_compared():
     r = prepare("X01", "2024/25", assessments=str(DEMO))
     yoy = r.data.year_on_year.set_index("dimension").loc["overall"]
     html = r.headline().html
-    assert f"{int(yoy['items_compared'])} items answered in both years" in html
+    # 2024/25 is on version 2, 2023/24 on version 1: like for like on the items kept
+    n, app = int(yoy["items_compared"]), int(yoy["applicable"])
+    assert f"(like for like, on {n} of its {app} applicable items)" in html
+    kept = int(yoy["comparable_applicable"])
+    assert f"only the {kept} items that kept their meaning could be compared" in html
     word = {"improved": "improved", "declined": "declined"}.get(yoy["direction"], "no real change")
     assert word in html
 
