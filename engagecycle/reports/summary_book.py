@@ -212,6 +212,8 @@ def _change_value(r: dict) -> tuple[Any, str]:
     if not r.get("previous_period"):
         return "first assessment", ""
     if r.get("direction") == NOT_ENOUGH or not is_change(r.get("direction")):
+        if r.get("comparable_applicable") == 0 and (r.get("applicable") or 0) > 0:
+            return "all new", ""
         return "too few to compare", ""
     return float(r["change"]), CHANGE_FORMAT
 
@@ -357,7 +359,9 @@ def write_summary_book(
         f"Change since the previous assessment, like for like{when}",
         f"On items answered in both years. ±{REAL_CHANGE:g} or more is a real change. “Too few "
         f"to compare”: fewer than {CHANGE_MIN_ITEMS} comparable items or under "
-        f"{CHANGE_MIN_SHARE:.0%} of the applicable ones.",
+        f"{CHANGE_MIN_SHARE:.0%} of the applicable ones that could be compared (when the "
+        "question bank changed version, those that kept their meaning). “All new”: every "
+        "item of the dimension is new in this version.",
     )
     sh.start(
         ["Code", "Organisation", "Since", "Compared with", "Question bank"]
