@@ -191,13 +191,9 @@ def change_table(
     # Where each organisation's "last year" comes from: its own most recent earlier
     # assessment and each predecessor's (docs/scoring.md §7).
     prev = _previous_periods(codes, periods, per)
-    version_of = dict(
-        zip(
-            zip(code_arr, periods.to_numpy(), strict=True),
-            version.tolist(),
-            strict=True,
-        )
-    )
+    heads = pd.DataFrame({"o": code_arr, "p": periods.to_numpy(), "v": version})
+    heads = heads.drop_duplicates(["o", "p"])  # one row per assessment, not per item
+    version_of = dict(zip(zip(heads["o"], heads["p"], strict=True), heads["v"], strict=True))
     pair_code: list[str] = []
     pair_slot: list[int] = []
     used_codes, used_periods, missing, then_versions = [], [], [], []
