@@ -169,37 +169,36 @@ def change_table(
     item_codes, item_names = pd.factorize(items["item"])
     n_items = max(len(item_names), 1)
 
-    # This year's organisations, their version and the predecessors they name.
-    now_rows = np.flatnonzero(in_now)
-    first = pd.DataFrame(
+    # One row per assessment (not per item): its version and the predecessors it names.
+    heads = pd.DataFrame(
         {
-            "o": code_arr[now_rows],
-            "v": version[now_rows],
-            "p": (
-                items["predecessors"].to_numpy()[now_rows]
+            "o": code_arr,
+            "p": periods.to_numpy(),
+            "v": version,
+            "named": (
+                items["predecessors"].to_numpy()
                 if "predecessors" in items
-                else np.full(len(now_rows), "", dtype=object)
+                else np.full(len(items), "", dtype=object)
             ),
         }
-    ).drop_duplicates("o")
-    first = first.sort_values("o", kind="stable").set_index("o")
-    orgs = [str(o) for o in first.index]
+    ).drop_duplicates(["o", "p"])
+    first = heads[heads["p"].eq(per)].sort_values("o", kind="stable")
+    orgs = [str(o) for o in first["o"]]
+    named_of = dict(zip(orgs, first["named"], strict=True))
     org_index = pd.Index(orgs)
     size = len(orgs) * nd
     dim_of_row = pd.Index(dim_ids).get_indexer(items["dimension"].to_numpy()).astype(np.int64)
 
     # Where each organisation's "last year" comes from: its own most recent earlier
     # assessment and each predecessor's (docs/scoring.md §7).
-    prev = _previous_periods(codes, periods, per)
-    heads = pd.DataFrame({"o": code_arr, "p": periods.to_numpy(), "v": version})
-    heads = heads.drop_duplicates(["o", "p"])  # one row per assessment, not per item
+    prev = _previous_periods(heads["o"], heads["p"], per)
     version_of = dict(zip(zip(heads["o"], heads["p"], strict=True), heads["v"], strict=True))
     pair_code: list[str] = []
     pair_slot: list[int] = []
     used_codes, used_periods, missing, then_versions = [], [], [], []
     version_sets: list[tuple[int, ...]] = []
     for slot, org in enumerate(orgs):
-        named = [c for c in predecessor_codes(first.at[org, "p"]) if c != org]
+        named = [c for c in predecessor_codes(named_of[org]) if c != org]
         sources = [c for c in [org, *named] if c in prev]
         pair_code += sources
         pair_slot += [slot] * len(sources)
