@@ -85,8 +85,9 @@ PACKAGED: dict[int, str] = {1: "engagement-cycle.yaml", 2: "engagement-cycle-v2.
 DEFAULT_VERSION = 1  # what `load_framework()` returns (the reports read it until phase 2)
 # The version a brand-new assessment starts on (`engagecycle new`, the workshop, the workbook).
 # An organisation whose latest assessment is on a later version stays on that version (see
-# `versions.Frameworks.for_new`). Switching new assessments to version 2 is this one line.
-NEW_ASSESSMENT_VERSION = 1
+# `versions.Frameworks.for_new`). Version 2 since issue 12; version 1 files still validate and
+# score against version 1.
+NEW_ASSESSMENT_VERSION = 2
 DEFAULT_PATH = FRAMEWORK_DIR / PACKAGED[DEFAULT_VERSION]
 FORMATS = (1, 2)
 

@@ -47,6 +47,9 @@ ITEM_COLUMNS = [
     "handover_from",
     "version",  # the framework version the assessment was answered with
     "afresh",  # new or changed in that version, and not yet rated (counts as unanswered)
+    # the organisations this one took over from, space-separated codes ("" for none): year
+    # on year compares with them too (benchmark.change)
+    "predecessors",
 ]
 SCORE_COLUMNS = [
     "organisation",
@@ -72,6 +75,7 @@ SCORE_COLUMNS = [
     "discuss",
     "unconfirmed",
     "dimensions_scored",
+    "version",  # the question bank version the assessment was answered with
 ]
 
 
@@ -193,7 +197,7 @@ def item_table(
         df = pd.DataFrame({c: [] for c in ITEM_COLUMNS}, columns=ITEM_COLUMNS)
         return df.astype(
             {"value": float, "spread": float, "level_recorded": str, "version": np.int64}
-        ).astype({"afresh": bool})
+        ).astype({"afresh": bool, "predecessors": object})
     # Column by column with `itemgetter`: `zip(*rows)` is four times slower on 700,000 rows.
     (
         status,
@@ -244,6 +248,9 @@ def item_table(
             "handover_from": handover,
             "version": np.repeat(np.array([fw.version for fw in fws], dtype=np.int64), per),
             "afresh": np.array(afresh, dtype=bool),
+            "predecessors": np.repeat(
+                np.array([" ".join(a.predecessors) for a in assessments], dtype=object), per
+            ),
         },
         columns=ITEM_COLUMNS,
     )
@@ -353,8 +360,11 @@ def score_table(
     table = pd.concat(parts, ignore_index=True)
 
     meta = pd.DataFrame(
-        [(a.code, a.period, a.name, a.org_type, a.peer_group) for a in assessments],
-        columns=["organisation", "period", "name", "org_type", "peer_group"],
+        [
+            (a.code, a.period, a.name, a.org_type, a.peer_group, known.for_assessment(a).version)
+            for a in assessments
+        ],
+        columns=["organisation", "period", "name", "org_type", "peer_group", "version"],
     )
     dim_ids = [d.id for d in framework.dimensions]
     targets = pd.DataFrame(
@@ -389,6 +399,7 @@ def score_table(
         "discuss",
         "unconfirmed",
         "dimensions_scored",
+        "version",
     ):
         table[c] = table[c].astype(int)
     table["target"] = table["target"].astype("Float64")

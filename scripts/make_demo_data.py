@@ -7,9 +7,17 @@ fails when the committed copy is stale.
 
 Shape of the data (the structure is fixed; the seed only changes the numbers and wording):
 
-* 14 invented organisations, codes X01-X14: six ICBs, five places, one CCG, one trust and one
-  "other". Three peer groups of 7, 4 and 3 members.
+* 15 invented organisations, codes X01-X15: seven ICBs, five places, one CCG, one trust and one
+  "other". Three peer groups of 8, 4 and 3 members.
 * Periods 2022/23, 2023/24 and 2024/25. X11 joined in 2023/24; X06 skipped 2023/24.
+* Versions of the question bank: 2022/23 and 2023/24 on version 1, 2024/25 on version 2, so
+  year on year compares across versions through the lineage. Each 2024/25 team started from
+  its 2023/24 answers (`new --from-previous`): answers to items that kept their meaning were
+  copied and mostly confirmed or changed in the room (a few left unconfirmed), and most items
+  new in version 2 were rated, some left to rate afresh. Evidence often says what was counted.
+* A merger: X06 and X12 merged into X15 (Velderby, Tarnholme and Ashcarrow ICB) for 2024/25.
+  X15 names them as `predecessors` and is compared with them (X06's last assessment is
+  2022/23, X12's 2023/24); X06 and X12 have no 2024/25 assessment.
 * Each organisation has a latent maturity per dimension that moves along a trajectory: most
   improve, X05 and X09 slip, X13 stays flat. Stage `monitor` and the hand-over item of each
   stage sit lower (the "dropped baton").
@@ -50,12 +58,14 @@ from engagecycle.assessment import Assessment, period_slug, period_start
 from engagecycle.framework import Framework, Item, load_framework
 from engagecycle.levels import LEVELS, MAX_LEVEL, NA, UNKNOWN
 from engagecycle.store import Store
+from engagecycle.versions import Frameworks, kept_ids
 from engagecycle.yamlio import HISTORY_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "assessments"
 DEFAULT_SEED = 2025
 PERIODS: tuple[str, ...] = ("2022/23", "2023/24", "2024/25")
+V2_FROM = "2024/25"  # the first period answered on version 2 of the question bank
 
 RURAL = "Rural and dispersed"
 COASTAL = "Coastal and market towns"
@@ -74,6 +84,7 @@ class OrgSpec:
     periods: tuple[str, ...] = PERIODS
     incomplete_in: str | None = None  # period in which most dimensions are under half answered
     copied_in: str | None = None  # period in which whole dimensions are copied, unconfirmed
+    predecessors: tuple[str, ...] = ()  # organisations it took over from (a merger)
 
 
 ORGS: tuple[OrgSpec, ...] = (
@@ -82,13 +93,13 @@ ORGS: tuple[OrgSpec, ...] = (
     OrgSpec("X03", "Lantherby, Oskmoor and Pellowick ICB", "ICB", RURAL, "improve"),
     OrgSpec("X04", "Fallowmere Valley ICB", "ICB", RURAL, "improve"),
     OrgSpec("X05", "Greyrushton and Ambledown ICB", "ICB", URBAN, "slip"),
-    OrgSpec("X06", "Velderby and Tarnholme ICB", "ICB", RURAL, "improve", ("2022/23", "2024/25")),
+    OrgSpec("X06", "Velderby and Tarnholme ICB", "ICB", RURAL, "improve", ("2022/23",)),
     OrgSpec("X07", "Thistlewick Place Partnership", "place", URBAN, "improve"),
     OrgSpec("X08", "Upper Quenmoor Place", "place", RURAL, "improve", incomplete_in="2024/25"),
     OrgSpec("X09", "Marrowby Coast Place", "place", COASTAL, "slip"),
     OrgSpec("X10", "Stenhallow Borough Place", "place", URBAN, "improve"),
     OrgSpec("X11", "Brindlecote and Mossingford Place", "place", RURAL, "improve", PERIODS[1:]),
-    OrgSpec("X12", "Ashcarrow CCG", "CCG", RURAL, "improve"),
+    OrgSpec("X12", "Ashcarrow CCG", "CCG", RURAL, "improve", PERIODS[:2]),
     OrgSpec(
         "X13",
         "Kestrelmouth Community Health Services Trust",
@@ -98,6 +109,15 @@ ORGS: tuple[OrgSpec, ...] = (
         copied_in="2024/25",
     ),
     OrgSpec("X14", "Orchardine Voluntary Sector Health Alliance", "other", RURAL, "improve"),
+    OrgSpec(
+        "X15",
+        "Velderby, Tarnholme and Ashcarrow ICB",
+        "ICB",
+        RURAL,
+        "improve",
+        PERIODS[2:],
+        predecessors=("X06", "X12"),
+    ),
 )
 
 # Dimensions that are usually stronger or weaker across the country (shifts on the 0-4 scale).
@@ -516,6 +536,12 @@ P_NA_PROCURE = 0.10
 P_UNANSWERED = 0.04
 P_FLAG = 0.02
 P_CARRIED = 0.02
+# The first year on version 2: the team started from last year's answers, so an answer to an
+# item that kept its meaning is still unconfirmed with this chance; an item new in version 2
+# is left to rate afresh with this chance; evidence says what was counted with this chance.
+P_CARRIED_V2 = 0.1
+P_AFRESH_LEFT = 0.12
+P_COUNTED = 0.6
 P_TARGET = 0.3
 P_NOTES = 0.15
 P_AGREED = 0.5  # a disputed or flagged item whose discussion outcome was recorded
@@ -555,6 +581,42 @@ class OrgModel:
 
 
 # ---------------------------------------------------------------- pure helpers
+
+FRAMEWORKS = Frameworks.packaged()
+DIGIT = re.compile(r"\d")
+COUNTED: tuple[str, ...] = (
+    "Counted {done} of {total} in the last 12 months. ",
+    "Our count: {done} of the {total} cases this year. ",
+    "{done} of {total} when we went through the records. ",
+)
+
+
+def _version(a: Assessment) -> int:
+    return FRAMEWORKS.for_assessment(a).version
+
+
+def _bank(a: Assessment) -> Framework:
+    return FRAMEWORKS.for_assessment(a)
+
+
+def counted(rng: random.Random, value: float) -> str:
+    """What a version 2 team counted, in numbers that fit the level it gave.
+
+    Version 2 rates the share of cases (under a quarter, up to three quarters, three
+    quarters or more, all with the effect shown), and the rating guide asks the room to write
+    the count in the evidence box.
+    """
+    total = rng.randint(4, 12)
+    level = _clamp(value)
+    if level >= 4:
+        done = total
+    elif level == 3:
+        done = rng.randint(-(-3 * total // 4), total)
+    elif level == 2:
+        done = rng.randint(-(-total // 4), max(-(-total // 4), -(-3 * total // 4) - 1))
+    else:
+        done = rng.randint(0, max(0, -(-total // 4) - 1))
+    return rng.choice(COUNTED).format(done=done, total=total)
 
 
 def _clamp(value: float) -> int:
@@ -676,6 +738,24 @@ def plan_organisation(rng: random.Random, spec: OrgSpec, framework: Framework) -
     return OrgModel(spec, base, slope, dim_offset, dim_slope, item_offset, share_evidence=False)
 
 
+def merged_model(spec: OrgSpec, before: Sequence[OrgModel]) -> OrgModel:
+    """A merged organisation starts from the average of its predecessors, and improves."""
+
+    def mean(values: Sequence[float]) -> float:
+        return statistics.mean(values)
+
+    first = before[0]
+    return OrgModel(
+        spec,
+        base=mean([m.base for m in before]),
+        slope=mean([m.slope for m in before]),
+        dim_offset={d: mean([m.dim_offset[d] for m in before]) for d in first.dim_offset},
+        dim_slope={d: mean([m.dim_slope[d] for m in before]) for d in first.dim_slope},
+        item_offset={i: mean([m.item_offset[i] for m in before]) for i in first.item_offset},
+        share_evidence=True,
+    )
+
+
 def _sparse_items(rng: random.Random, framework: Framework) -> set[str]:
     """Items left unanswered in a very incomplete year: 11 of 15 dimensions under half done."""
     dims = list(framework.dimensions)
@@ -714,11 +794,19 @@ def fill_assessment(
     dim_values: dict[str, list[float]] = {d.id: [] for d in framework.dimensions}
     picker = EvidencePicker(rng, period)
 
+    new_version = previous is not None and framework.version != _version(previous)
+    kept = kept_ids(framework, _bank(previous), FRAMEWORKS) if new_version else None
     for item in framework.items.values():
         iid, dim = item.id, item.dimension
-        if iid in sparse or rng.random() < p_unanswered:
+        if kept is not None and iid not in kept and rng.random() < P_AFRESH_LEFT:
+            a.set_afresh(iid, True)  # new in this version and not reached in the room
             continue
-        if previous is not None and rng.random() < P_CARRIED:
+        if iid in sparse or rng.random() < p_unanswered:
+            if kept is not None and iid not in kept:
+                a.set_afresh(iid, True)
+            continue
+        p_carried = P_CARRIED_V2 if kept is not None and iid in kept else P_CARRIED
+        if previous is not None and rng.random() < p_carried:
             old = previous.response(iid)
             if old.level is not None:
                 a.set_level(iid, old.level)
@@ -757,7 +845,11 @@ def fill_assessment(
             a.set_level(iid, level)
         dim_values[dim].append(float(value))
         if rng.random() < 0.26 + 0.08 * value:
-            a.set_evidence(iid, picker.for_item(item, value))
+            evidence = picker.for_item(item, value)
+            # (not beside a template's own figures, which would tell a different count)
+            if framework.version >= 2 and rng.random() < P_COUNTED and not DIGIT.search(evidence):
+                evidence = counted(rng, value) + evidence
+            a.set_evidence(iid, evidence)
         if rng.random() < (0.25 if spread else P_FLAG):
             a.set_flag(iid, True)
 
@@ -770,7 +862,7 @@ def fill_assessment(
     extra = random.Random(f"{spec.code}-{period}-issue-9")  # later additions: own stream
     _record_agreements(extra, a, framework)
     if previous is not None and spec.copied_in == period:
-        _copy_unreviewed(extra, a, previous, framework)
+        _copy_unreviewed(extra, a, previous, framework, kept)
     if sparse:
         first = framework.dimensions[0].id
         a.set_notes(
@@ -796,11 +888,27 @@ def _record_agreements(rng: random.Random, a: Assessment, framework: Framework) 
 
 
 def _copy_unreviewed(
-    rng: random.Random, a: Assessment, previous: Assessment, framework: Framework
+    rng: random.Random,
+    a: Assessment,
+    previous: Assessment,
+    framework: Framework,
+    kept: frozenset[str] | None = None,
 ) -> None:
-    """Whole dimensions copied from last year and never confirmed (answers, target, notes)."""
+    """Whole dimensions copied from last year and never confirmed (answers, target, notes).
+
+    On a new version only the items that kept their meaning can be copied; the dimension's
+    new items were never reached, so they are left to rate afresh.
+    """
     for dim in rng.sample(list(framework.dimensions), k=COPIED_DIMENSIONS):
         for item in dim.items:
+            if kept is not None and item.id not in kept:
+                a.set_level(item.id, None)
+                a.set_raters(item.id, None)
+                a.set_flag(item.id, False)
+                a.set_agreed(item.id, None)
+                a.set_evidence(item.id, None)
+                a.set_afresh(item.id, True)
+                continue
             old = previous.response(item.id)
             if old.level is None and not old.raters:
                 continue
@@ -906,16 +1014,34 @@ def generate(
         shutil.rmtree(out / spec.code, ignore_errors=True)
 
     rng = random.Random(seed)
-    shared = set(rng.sample([o.code for o in ORGS], k=round(len(ORGS) / 3)))
-    store = Store(out, framework)
+    first = [o.code for o in ORGS if not o.predecessors]  # as before the merger was added
+    shared = set(rng.sample(first, k=round(len(first) / 3)))
+    store = Store(out, frameworks=FRAMEWORKS)
     written: list[Path] = []
+    v2 = FRAMEWORKS.get(2)
+    models: dict[str, OrgModel] = {}
     for spec in ORGS:
         org_rng = random.Random(rng.getrandbits(64))
         model = plan_organisation(org_rng, spec, framework)
-        model.share_evidence = spec.code in shared
+        if spec.predecessors:
+            model = merged_model(spec, [models[c] for c in spec.predecessors])
+        model.share_evidence = spec.code in shared or bool(spec.predecessors)
+        models[spec.code] = model
+        # items new in version 2 get their own offsets, from a stream of their own so that
+        # the version 1 years are drawn exactly as before
+        v2_rng = random.Random(f"{spec.code}-v2")
+        for item in v2.items.values():
+            if item.id not in model.item_offset:
+                shift = HANDOVER_SHIFT if item.handover_from else 0.0
+                model.item_offset[item.id] = v2_rng.gauss(0, 0.35) + shift
         for period in spec.periods:
-            a = store.create(spec.code, period, spec.name, spec.org_type, spec.peer_group)
-            fill_assessment(org_rng, a, model, framework, period)
+            bank = v2 if period_start(period) >= period_start(V2_FROM) else framework
+            a = store.create(
+                spec.code, period, spec.name, spec.org_type, spec.peer_group, framework=bank
+            )
+            if spec.predecessors:
+                a.doc["organisation"]["predecessors"] = list(spec.predecessors)
+            fill_assessment(org_rng, a, model, bank, period)
             written.append(store.save(a))
             model.history[period] = a
         # The store keeps a backup of each overwritten file; the first save was a blank.
@@ -925,7 +1051,7 @@ def generate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Write the seeded demo assessments (fictional organisations X01-X14).",
+        description="Write the seeded demo assessments (fictional organisations X01-X15).",
         epilog="Example: python scripts/make_demo_data.py --out assessments --seed 2025",
     )
     parser.add_argument(

@@ -91,7 +91,7 @@ def work(tmp_path_factory) -> Path:
     store.save(x01)
     for code, item, text in (
         ("X05", "monitor.1", SECRET_OWN),
-        ("X04", "monitor.2", SECRET_OTHER),
+        ("X04", "monitor.4", SECRET_OTHER),
         ("X02", "monitor.3", SHARED),
     ):
         a = store.find(code, "2024/25")
@@ -378,10 +378,12 @@ def test_summary_xlsx_is_what_a_programme_team_opens(work, period_dir):
     answered = wb["Answered"]
     assert all(c.number_format == "0%" for c in next(answered.iter_rows(min_row=head + 1))[2:3])
     changes = wb["Changes"]
-    assert [c.value for c in changes[head]][:7] == [
+    assert [c.value for c in changes[head]][:9] == [
         "Code",
         "Organisation",
         "Since",
+        "Compared with",
+        "Question bank",
         "Items compared",
         "Coverage",
         "Overall",

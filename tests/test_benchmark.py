@@ -965,3 +965,186 @@ def test_change_equals_a_plain_reference_on_random_tables(seed):
                 assert list(got["direction"]) == list(ref["direction"])
                 for c in ["score_then", "score_now", "change"]:
                     np.testing.assert_allclose(got[c], ref[c], rtol=0, atol=1e-12)
+
+
+# ---------------------------------------------------------------- mixed versions, predecessors
+#
+# The same check on tables where the latest year mixes version 1 and version 2 of the question
+# bank and some organisations name predecessors (one never assessed): issue 12. The reference
+# follows docs/scoring.md §7 and §10 the plainest way: for each organisation, its sources (its
+# own code and each predecessor) with their most recent earlier period; an item's value last
+# year is the mean over the sources that answered it, counting a source only where the item
+# kept its meaning between that source's version and this year's (read from the lineage
+# fields directly, not from `kept_ids`).
+
+V1, V2 = load_framework(version=1), load_framework(version=2)
+KEPT = {i.id for i in V2.items.values() if i.lineage and i.lineage.kind in ("same", "reworded")}
+
+
+def _random_mixed(seed: int):
+    rng = random.Random(seed)
+    codes = [f"M{n:02d}" for n in range(rng.randint(5, 12))]
+    docs = []
+    for code in codes:
+        group = rng.choice(["A", "B", ""])
+        for period in ("2022/23", "2023/24", "2024/25"):
+            if rng.random() < 0.2:
+                continue
+            fw = V2 if period == "2024/25" and rng.random() < 0.7 else V1
+            skip = rng.choice([0.1, 0.3, 0.6])
+            responses: dict = {}
+            for item in fw.items:
+                roll = rng.random()
+                if roll < skip:
+                    continue
+                level = rng.choice([0, 1, 2, 3, 4]) if roll > skip + 0.1 else "unknown"
+                if rng.random() < 0.03:
+                    level = "n/a"
+                responses[item] = {"level": level}
+                if rng.random() < 0.1:
+                    responses[item]["carried_over"] = True
+            org = {"code": code, "name": code, "type": "ICB", "peer_group": group}
+            if period == "2024/25" and rng.random() < 0.4:
+                others = [c for c in codes if c != code]
+                org["predecessors"] = rng.sample(others, k=rng.randint(1, 2)) + (
+                    ["Z99"] if rng.random() < 0.3 else []
+                )
+            docs.append(
+                Assessment(
+                    {
+                        "schema": 1,
+                        "framework": {"id": fw.id, "version": fw.version},
+                        "organisation": org,
+                        "period": period,
+                        "responses": responses,
+                    }
+                )
+            )
+    from engagecycle.versions import Frameworks
+
+    known = Frameworks.packaged()
+    items = item_table(docs, known)
+    return score_table(docs, known, items=items), items
+
+
+def _reference_mixed_change(items, code, period):
+    mine = items[items["organisation"].eq(code) & items["period"].eq(period)]
+    v_now = int(mine["version"].iloc[0])
+    named = str(mine["predecessors"].iloc[0]).split()
+    sources = {}
+    for c in [code, *named]:
+        earlier = sorted(
+            p for p in items.loc[items["organisation"].eq(c), "period"].unique() if p < period
+        )
+        if earlier:
+            sources[c] = earlier[-1]
+    then_values: dict[str, list[float]] = {}
+    then_versions = set()
+    for c, p in sources.items():
+        rows = items[items["organisation"].eq(c) & items["period"].eq(p)]
+        v_then = int(rows["version"].iloc[0])
+        then_versions.add(v_then)
+        for r in rows[rows["status"].eq("answered")].itertuples():
+            if v_then == v_now or r.item in KEPT:
+                then_values.setdefault(r.item, []).append(r.value)
+
+    def could(item: str) -> bool:  # could this item be compared at all?
+        return not then_versions or v_now in then_versions or item in KEPT
+
+    out = {}
+    dims = {}
+    for d in V2.dimensions:
+        now = mine[mine["dimension"].eq(d.id)]
+        app = now[now["status"].ne("na")]
+        capp = int(app["item"].map(could).sum())
+        fresh = now[now["status"].eq("answered") & ~now["carried_over"].astype(bool)]
+        pairs = [
+            (np.mean(then_values[i]), v)
+            for i, v in zip(fresh["item"], fresh["value"], strict=True)
+            if i in then_values
+        ]
+        dims[d.id] = (len(pairs), len(app), capp, pairs)
+    for name, members in (
+        ("hub", [d.id for d in V2.hub]),
+        ("cycle", [d.id for d in V2.stages]),
+        ("overall", [d.id for d in V2.dimensions]),
+    ):
+        n = sum(dims[m][0] for m in members)
+        app = sum(dims[m][1] for m in members)
+        capp = sum(dims[m][2] for m in members)
+        used = [dims[m][3] for m in members if dims[m][0]]
+        means = (
+            (
+                np.mean([np.mean([t for t, _ in u]) for u in used]),
+                np.mean([np.mean([v for _, v in u]) for u in used]),
+            )
+            if used
+            else None
+        )
+        out[name] = (n, app, capp, means)
+    for d, (n, app, capp, pairs) in dims.items():
+        means = (np.mean([t for t, _ in pairs]), np.mean([v for _, v in pairs])) if pairs else None
+        out[d] = (n, app, capp, means)
+    rows = []
+    prev = max(sources.values(), key=lambda p: p) if sources else ""
+    for dim in [d.id for d in V2.dimensions] + ["hub", "cycle", "overall"]:
+        n, app, capp, means = out[dim]
+        ok = bool(sources) and capp > 0 and n >= 2 and n / capp >= 0.5 and means is not None
+        change = means[1] - means[0] if ok else math.nan
+        rows.append((dim, prev, n, app, capp, change))
+    return (
+        pd.DataFrame(
+            rows,
+            columns=[
+                "dimension",
+                "previous_period",
+                "items_compared",
+                "applicable",
+                "comparable_applicable",
+                "change",
+            ],
+        ),
+        sources,
+        named,
+    )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_change_on_mixed_versions_with_predecessors_equals_a_plain_reference(seed):
+    _, items = _random_mixed(300 + seed)
+    everyone = change_table(items, "2024/25", V2)
+    for code in everyone["organisation"].unique():
+        ref, sources, named = _reference_mixed_change(items, code, "2024/25")
+        mine = everyone[everyone["organisation"] == code].reset_index(drop=True)
+        one = year_on_year(items, code, "2024/25", V2)
+        for got in (mine, one):
+            for c in [
+                "dimension",
+                "previous_period",
+                "items_compared",
+                "applicable",
+                "comparable_applicable",
+            ]:
+                assert list(got[c]) == list(ref[c]), (code, c)
+            np.testing.assert_allclose(got["change"], ref["change"], rtol=0, atol=1e-12)
+            assert got["compared_with"].iloc[0].split() == list(sources)
+            assert got["not_assessed"].iloc[0].split() == [c for c in named if c not in sources]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_peers_on_mixed_versions_equal_a_plain_reference(seed):
+    scores, _ = _random_mixed(400 + seed)
+    period = "2024/25"
+    figures = peer_figures(scores, period, min_peers=2)
+    rows = scores.loc[figures.index]
+    for code in rows["organisation"].unique():
+        own = rows[rows["organisation"] == code]
+        version = int(own["version"].iloc[0])
+        same = scores[scores["version"].eq(version)]
+        ref = _reference_peers(same, code, period, None, 2)
+        got = figures[rows["organisation"] == code].reset_index(drop=True)
+        assert list(got["peer_n"]) == list(ref["peer_n"])
+        for c in [*PEER_STATS, "percentile"]:
+            np.testing.assert_allclose(got[c], ref[c], rtol=0, atol=1e-12)
+        one = peer_table(scores, code, period, min_peers=2)
+        assert list(one["peer_n"]) == list(ref["peer_n"])

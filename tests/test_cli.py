@@ -158,9 +158,23 @@ def test_new_refuses_to_overwrite(work):
 def test_new_from_previous(work):
     r = run("new", "T01", "2025/26", "--name", "Testvale ICB", "--from-previous", cwd=work)
     assert r.returncode == 0, r.stderr
-    assert "copied 3 answer(s) from 2024/25" in r.stdout
+    # version 2 is the default for a new year: of last year's three version 1 answers only
+    # vision.1 kept its meaning (reworded); vision.2 and strategy.1 were merged or retired
+    assert "copied 1 answer(s) from 2024/25" in r.stdout
+    assert "33 item(s) are new or changed in version 2" in r.stdout
+    a = Store(work / "assessments").find("T01", "2025/26")
+    assert a.framework_version == 2
+    assert a.unconfirmed() == ["vision.1"] and len(a.afresh()) == 33
     text = (work / "assessments" / "T01" / "2025-26.yaml").read_text()
-    assert "carried_over: true" in text
+    assert "carried_over: true" in text and "afresh: true" in text
+
+
+def test_new_from_previous_can_stay_on_version_1(work):
+    r = run("new", "T01", "2025/26", "--from-previous", "--framework-version", "1", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert "copied 3 answer(s) from 2024/25" in r.stdout
+    a = Store(work / "assessments").find("T01", "2025/26")
+    assert a.framework_version == 1 and a.afresh() == []
 
 
 def test_new_from_previous_takes_everything_it_knows_from_last_year(work):
@@ -174,7 +188,7 @@ def test_new_from_previous_takes_everything_it_knows_from_last_year(work):
     assert "name, type, peer group taken from 2024/25" in r.stdout
     a = Store(work / "assessments").find("T01", "2025/26")
     assert (a.name, a.org_type, a.peer_group) == ("Testvale ICB", "place", "North")
-    assert a.unconfirmed() == ["vision.1", "vision.2", "strategy.1"]
+    assert a.unconfirmed() == ["vision.1"]  # on version 2: the one answer that kept its meaning
     # what is given on the command line wins; the rest still comes from last year
     r = run("new", "T01", "2026/27", "--type", "ICB", cwd=work)
     assert r.returncode == 0, r.stderr
@@ -197,7 +211,9 @@ def test_new_file_lists_every_item_to_fill_in(work):
     assert r.returncode == 0, r.stderr
     path = work / "assessments" / "T07" / "2025-26.yaml"
     text = path.read_text()
-    fw = load_framework()
+    # version 2 is the default for a new assessment (issue 12)
+    assert "framework: {id: engagement-cycle, version: 2}" in text
+    fw = load_framework(version=2)
     for item in fw.items.values():
         assert f"\n  {item.id}:" in text and item.statement in text
     assert run("validate", str(path), cwd=work).returncode == 0
@@ -207,8 +223,8 @@ def test_new_file_lists_every_item_to_fill_in(work):
     assert not any(r["low_evidence"] for r in scores)  # no score: nothing to doubt
     # answering in a text editor: type after the id
     text = text.replace("\n  vision.1:", "\n  vision.1: {level: N/A}", 1)
-    text = text.replace("\n  vision.2:", "\n  vision.2: {level: 2 Developing}", 1)
-    text = text.replace("\n  vision.3:", "\n  vision.3: {level: Don't know}", 1)
+    text = text.replace("\n  vision.4:", "\n  vision.4: {level: 2 Developing}", 1)
+    text = text.replace("\n  vision.5:", "\n  vision.5: {level: Don't know}", 1)
     path.write_text(text)
     assert run("validate", str(path), cwd=work).returncode == 0
     rows = json.loads(run("score", "--organisation", "T07", "--format", "json", cwd=work).stdout)

@@ -18,6 +18,9 @@ import pytest
 from engagecycle.framework import load_framework
 from engagecycle.scoring import item_table, score_table
 from engagecycle.store import Store
+from engagecycle.versions import Frameworks
+
+ALL = Frameworks.packaged()
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "assessments"
@@ -50,7 +53,7 @@ def shipped():
 
 @pytest.fixture(scope="module")
 def items(shipped):
-    return item_table(shipped.assessments, load_framework())
+    return item_table(shipped.assessments, ALL)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +117,7 @@ def test_organisations_periods_and_missing_years(shipped):
     members: dict[str, set[str]] = {}
     for a in shipped.assessments:
         members.setdefault(a.peer_group, set()).add(a.code)
-    assert sorted(len(m) for m in members.values()) == [3, 4, 7]
+    assert sorted(len(m) for m in members.values()) == [3, 4, 8]  # X15 joined by merger
 
 
 def test_awkward_answers_are_present(items):
@@ -129,7 +132,7 @@ def test_awkward_answers_are_present(items):
 
 
 def test_one_organisation_is_very_incomplete_in_latest_year(shipped):
-    table = score_table(shipped.assessments, load_framework())
+    table = score_table(shipped.assessments, ALL)
     overall = table[(table["dimension"] == "overall") & (table["period"] == "2024/25")]
     assert (overall["completeness"] < 0.5).sum() >= 1
     assert (overall["completeness"] >= 0.5).sum() >= 10
@@ -142,8 +145,8 @@ def test_demo_shows_what_a_board_must_not_miss(shipped, items):
     from engagecycle.benchmark.change import year_on_year
     from engagecycle.benchmark.rules import NOT_ENOUGH, UNCONFIRMED_WARN_SHARE
 
-    fw = load_framework()
-    table = score_table(shipped.assessments, fw, items=items)
+    fw = load_framework(version=2)
+    table = score_table(shipped.assessments, ALL, items=items)
     overall = table[(table["dimension"] == "overall") & (table["period"] == "2024/25")]
     answers = overall["items"] - overall["unanswered"]
     share = overall["unconfirmed"] / answers
@@ -157,3 +160,43 @@ def test_demo_shows_what_a_board_must_not_miss(shipped, items):
     assert any(r["direction"] == NOT_ENOUGH for r in directions.values())
     disputed = latest[latest["discuss"]]
     assert disputed["resolved"].sum() >= 5 and (~disputed["resolved"]).sum() >= 5
+
+
+def test_latest_year_on_version_2_and_earlier_years_on_version_1(shipped, items):
+    # issue 12, point 5: the demo shows year on year across versions
+    versions = {(a.code, a.period): a.framework_version for a in shipped.assessments}
+    assert {v for (_, p), v in versions.items() if p == "2024/25"} == {2}
+    assert {v for (_, p), v in versions.items() if p != "2024/25"} == {1}
+    latest = items[items["period"] == "2024/25"]
+    # a real team's first year on version 2: answers copied from 2023/24 and not yet
+    # confirmed, items new in version 2 not yet rated, counts written in the evidence
+    assert latest["carried_over"].sum() >= 20
+    assert latest["afresh"].sum() >= 20
+    assert latest["evidence"].str.contains(r"\b\d+ of (?:the )?\d+\b").sum() >= 50
+
+
+def test_cross_version_change_is_reported_on_the_items_that_kept_their_meaning(items):
+    from engagecycle.benchmark.change import change_table
+    from engagecycle.benchmark.rules import CHANGES, NOT_ENOUGH
+
+    overall = change_table(items, "2024/25", load_framework(version=2))
+    overall = overall[overall["dimension"] == "overall"].set_index("organisation")
+    assert set(overall["version_then"]) == {"1"} and set(overall["version_now"]) == {2}
+    assert (overall["applicable"] > overall["comparable_applicable"]).all()
+    assert overall["comparable_applicable"].max() <= 42  # items kept from version 1
+    assert overall["direction"].isin(CHANGES).sum() >= 10
+    assert overall.loc["X08", "direction"] == NOT_ENOUGH
+
+
+def test_a_merger_is_compared_with_its_predecessors(shipped, items):
+    from engagecycle.benchmark.change import year_on_year
+
+    periods = {a.code: set() for a in shipped.assessments}
+    for a in shipped.assessments:
+        periods[a.code].add(a.period)
+    x15 = next(a for a in shipped.assessments if a.code == "X15")
+    assert x15.predecessors == ["X06", "X12"] and periods["X15"] == {"2024/25"}
+    assert "2024/25" not in periods["X06"] | periods["X12"]
+    o = year_on_year(items, "X15", "2024/25", load_framework(version=2)).iloc[-1]
+    assert (o.compared_with, o.compared_periods) == ("X06 X12", "2022/23 2023/24")
+    assert o.previous_period == "2023/24" and o.items_compared >= 21

@@ -21,6 +21,7 @@ import pytest
 
 from engagecycle import cli
 from engagecycle.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS
+from tests.helpers import store_v1
 
 DATA = Path(__file__).parent / "data"
 GOOD = (DATA / "good.yaml").read_text(encoding="utf-8")
@@ -256,10 +257,9 @@ def test_an_oversized_file_is_refused_before_it_is_read(folder, capsys):
 
 def test_text_that_reaches_the_store_another_way_is_refused_too(tmp_path):
     """The workshop form hands the store Python strings, which can hold lone surrogates."""
-    from engagecycle.store import Store
     from engagecycle.workshop.session import WorkshopSession
 
-    store = Store(tmp_path / "assessments")
+    store = store_v1(tmp_path / "assessments")
     store.create("T01", "2024/25", "Testvale ICB")
     s = WorkshopSession.open(store, "T01", "2024/25", autosave_delay=None)
     before = s.path.read_bytes()
@@ -325,10 +325,10 @@ def test_the_batch_cache_is_dropped_when_the_reading_rules_change(monkeypatch, t
     """A file cached as valid must be read again when the limits or the checks change."""
     from types import SimpleNamespace
 
-    from engagecycle.framework import load_framework
     from engagecycle.reports import cache
+    from engagecycle.versions import Frameworks
 
-    fw = load_framework()
+    fw = Frameworks.packaged()
     for name in ("limits", "yamlguard", "store", "assessment"):
         copy = tmp_path / f"{name}.py"
         copy.write_bytes(Path(getattr(cache, name).__file__).read_bytes())

@@ -24,6 +24,7 @@ from engagecycle.limits import MAX_TEXT_CHARS, MAX_WORKBOOK_ROWS
 from engagecycle.spreadsheet import layout as L
 from engagecycle.spreadsheet.template import write_template
 from engagecycle.store import Store
+from tests.helpers import store_v1
 
 # VmHWM: the peak resident memory of the child's own process image.
 PEAK = (
@@ -40,7 +41,7 @@ MEMORY_BOUND_MB = 250
 @pytest.fixture
 def made(tmp_path):
     """T01's assessment file and a fresh template for it."""
-    store = Store(tmp_path / "assessments")
+    store = store_v1(tmp_path / "assessments")
     a = store.create("T01", "2024/25", "Testvale ICB")
     book = tmp_path / "t01.xlsx"
     write_template(store, "T01", "2024/25", book)

@@ -137,7 +137,7 @@ def test_a_report_whose_evidence_holds_addresses_is_produced(tmp_path):
     shutil.copytree(REPO / "assessments", folder, ignore=shutil.ignore_patterns(".history"))
     store = Store(folder)
     path = folder / "X01" / "2024-25.yaml"
-    a = read_file(path, store.framework, roundtrip=True)
+    a = read_file(path, store.frameworks, roundtrip=True)
     for item, r in a.responses().items():  # whichever the highlights choose
         if r.value is not None:
             a.set_evidence(

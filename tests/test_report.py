@@ -22,7 +22,7 @@ from engagecycle.reports.run import export
 from engagecycle.reports.run.export import external_references
 from engagecycle.reports.run.notebooks import REPO
 from engagecycle.reports.run.render import render_report
-from engagecycle.store import Store
+from tests.helpers import store_v1
 
 DEMO = REPO / "assessments"
 SECTIONS = [
@@ -49,7 +49,7 @@ def _copy_demo(tmp_path: Path) -> Path:
 def evil_folder(tmp_path_factory) -> Path:
     """Demo data plus an organisation whose every text field carries markup."""
     folder = _copy_demo(tmp_path_factory.mktemp("evil"))
-    store = Store(folder)
+    store = store_v1(folder)
     a = store.create("Z99", "2024/25", f"Evil {EVIL} ICB", "ICB")
     a.set_header(facilitator=f"Fac {EVIL}", participants=[f"P {EVIL}"])
     for n, item in enumerate(store.framework.items):
@@ -85,7 +85,11 @@ def test_change_is_reported_with_items_compared():
     r = prepare("X01", "2024/25", assessments=str(DEMO))
     yoy = r.data.year_on_year.set_index("dimension").loc["overall"]
     html = r.headline().html
-    assert f"{int(yoy['items_compared'])} items answered in both years" in html
+    # 2024/25 is on version 2, 2023/24 on version 1: like for like on the items kept
+    n, app = int(yoy["items_compared"]), int(yoy["applicable"])
+    assert f"(like for like, on {n} of its {app} applicable items)" in html
+    kept = int(yoy["comparable_applicable"])
+    assert f"only the {kept} items that kept their meaning could be compared" in html
     word = {"improved": "improved", "declined": "declined"}.get(yoy["direction"], "no real change")
     assert word in html
 
@@ -116,7 +120,7 @@ def test_peers_shown_with_enough_peers_and_anonymous():
 
 def test_numeric_organisation_parameter(tmp_path):
     folder = _copy_demo(tmp_path)
-    store = Store(folder)
+    store = store_v1(folder)
     a = store.create("007", "2024/25", "Bond Place", "place")
     a.set_level("vision.1", 2)
     store.save(a)
@@ -210,7 +214,7 @@ def test_papermill_cli_from_repo_root(tmp_path):
 @pytest.mark.notebook
 def test_papermill_with_numeric_code_parameter(tmp_path):
     folder = _copy_demo(tmp_path)
-    store = Store(folder)
+    store = store_v1(folder)
     a = store.create("007", "2024/25", "Bond Place", "place")
     a.set_level("vision.1", 2)
     store.save(a)
@@ -338,7 +342,7 @@ def _board_folder(root: Path) -> Path:
     nothing answered; one open disagreement and one the room resolved.
     """
     folder = root / "assessments"
-    store = Store(folder)
+    store = store_v1(folder)
     fw = store.framework
     ids = {d.id: [i.id for i in d.items] for d in fw.dimensions}
     then = store.create("Z01", "2023/24", "Zedford ICB", "ICB")
@@ -397,7 +401,7 @@ def test_unconfirmed_answers_are_counted_listed_and_warned_about(board):
 
 def test_headline_warns_when_many_answers_are_unconfirmed(tmp_path):
     folder = _board_folder(tmp_path)
-    store = Store(folder)
+    store = store_v1(folder)
     a = store.find("Z01", "2024/25")
     for item in [i for i in store.framework.items if i.startswith(("strategy.", "insight."))]:
         a.set_carried_over(item, True)

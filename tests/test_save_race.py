@@ -20,7 +20,8 @@ from openpyxl import load_workbook
 from engagecycle.errors import ConflictError
 from engagecycle.spreadsheet import layout as L
 from engagecycle.spreadsheet.template import write_template
-from engagecycle.store import Store, read_file
+from engagecycle.store import read_file
+from tests.helpers import store_v1
 
 ROUNDS = 500
 CTX = mp.get_context("fork")  # the children need only what the test process has imported
@@ -34,7 +35,7 @@ CTX = mp.get_context("fork")  # the children need only what the test process has
 
 def store_actor(folder: Path, path: Path, item: str) -> Callable[[str], str | None]:
     """Read, change one answer, `Store.save`: what every writer does underneath."""
-    store = Store(folder)
+    store = store_v1(folder)
 
     def act(text: str) -> bool:
         a = read_file(path, store.framework, roundtrip=True)
@@ -52,7 +53,7 @@ def session_actor(folder: Path, path: Path, item: str) -> Callable[[str], str | 
     """A long-lived workshop session (no widgets), reloading after a refused save."""
     from engagecycle.workshop.session import WorkshopSession
 
-    session = WorkshopSession.open(Store(folder), "T01", "2024/25", autosave_delay=None)
+    session = WorkshopSession.open(store_v1(folder), "T01", "2024/25", autosave_delay=None)
 
     def act(text: str) -> bool:
         if session.status.state == "conflict":
@@ -77,7 +78,7 @@ def import_actor(folder: Path, path: Path, item: str) -> Callable[[str], str | N
     books = {}
     for text in ("import round even", "import round odd"):
         books[text] = path.parent / f"{text.replace(' ', '-')}.xlsx"
-    parsed = {str(p): importer.read_workbook(p, Store(folder).framework) for p in books.values()}
+    parsed = {str(p): importer.read_workbook(p, store_v1(folder).framework) for p in books.values()}
     importer.read_workbook = lambda p, framework, replace=False: parsed[str(p)]
     turn = [0]
 
@@ -93,7 +94,7 @@ def import_actor(folder: Path, path: Path, item: str) -> Callable[[str], str | N
 
 def _race_child(make_actor, folder, path, item, rounds, barrier, results) -> None:
     act = make_actor(Path(folder), Path(path), item)
-    fw = Store(folder).framework
+    fw = store_v1(folder).framework
     saved = refused = lost = 0
     for r in range(rounds):
         barrier.wait()
@@ -139,7 +140,7 @@ def check(out: dict, rounds: int) -> None:
 
 @pytest.fixture
 def assessment(tmp_path):
-    store = Store(tmp_path / "assessments")
+    store = store_v1(tmp_path / "assessments")
     return store, store.create("T01", "2024/25", "Testvale ICB")
 
 

@@ -13,6 +13,7 @@ from engagecycle import yamlio
 from engagecycle.assessment import carry_forward
 from engagecycle.errors import ConflictError, PathError, ValidationFailed
 from engagecycle.store import Store, read_file
+from tests.helpers import store_v1
 
 DATA = Path(__file__).parent / "data"
 
@@ -45,7 +46,7 @@ actions:
 
 @pytest.fixture
 def store(tmp_path) -> Store:
-    return Store(tmp_path / "assessments")
+    return store_v1(tmp_path / "assessments")
 
 
 def write(store: Store, rel: str, text: str) -> Path:
@@ -169,7 +170,7 @@ def test_create_refuses_to_overwrite(store):
     with pytest.raises(PathError, match="already exists"):
         store.create("T01", "2024/25", "Testvale ICB")
     # also when the existing assessment is filed under another name
-    other = Store(store.folder.parent / "other")
+    other = store_v1(store.folder.parent / "other")
     write(other, "misc/whatever.yaml", ROUNDTRIP)
     with pytest.raises(PathError, match="already exists"):
         other.create("T01", "2024/25", "Testvale ICB")

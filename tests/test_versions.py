@@ -46,20 +46,20 @@ def write(folder: Path, a: Assessment) -> Path:
 def test_packaged_versions_and_the_version_for_new_assessments():
     assert ALL.versions == (1, 2)
     assert ALL.get(1) is V1 and ALL.get(2) is V2 and ALL.newest is V2
-    # new assessments stay on version 1 until the reports read version 2: one named constant
-    assert NEW_ASSESSMENT_VERSION == 1 and ALL.new is V1
-    assert ALL.for_new(None) is V1 and ALL.for_new(1) is V1
-    assert ALL.for_new(2) is V2  # an organisation already on version 2 never goes back
+    # new assessments start on version 2 (issue 12): one named constant
+    assert NEW_ASSESSMENT_VERSION == 2 and ALL.new is V2
+    assert ALL.for_new(None) is V2 and ALL.for_new(1) is V2  # a version 1 year moves up
+    assert ALL.for_new(2) is V2
     with pytest.raises(FrameworkError, match=r"version 7 is not one this tool knows; .* 1 or 2"):
         ALL.get(7)
 
 
-def test_switching_new_assessments_to_version_2_is_the_constant(tmp_path):
-    # What the one-line switch does, through the same plumbing: a set whose new version is 2.
-    store = Store(tmp_path, frameworks=Frameworks([V1, V2], new_version=2))
-    a = store.create("T01", "2025/26", "Testbury ICB")
-    assert a.framework_version == 2 and store.framework_for(a) is V2
-    assert Store(tmp_path / "b").create("T01", "2025/26", "Testbury ICB").framework_version == 1
+def test_new_assessments_start_on_version_2_and_version_1_stays_available(tmp_path):
+    a = Store(tmp_path).create("T01", "2025/26", "Testbury ICB")
+    assert a.framework_version == 2 and Store(tmp_path).framework_for(a) is V2
+    # a set whose new version is 1 still makes version 1 files, through the same plumbing
+    old = Store(tmp_path / "b", frameworks=Frameworks([V1, V2], new_version=1))
+    assert old.create("T01", "2025/26", "Testbury ICB").framework_version == 1
 
 
 def test_kept_ids_follow_the_lineage():
@@ -183,10 +183,13 @@ def test_store_reads_every_version_and_new_files_never_go_back_a_version(tmp_pat
     found = {a.period: a for a in store.load_all().assessments}
     assert store.framework_for(found["2023/24"]) is V1
     assert store.framework_for(found["2024/25"]) is V2
-    assert store.framework is V1  # the default for a brand-new organisation
+    assert store.framework is V2  # the default for a brand-new organisation
     assert store.framework_for_new("T01", "2025/26") is V2  # T01 is already on version 2
-    assert store.framework_for_new("T01", "2024/25") is V1  # its latest before was version 1
-    assert store.framework_for_new("T09", "2025/26") is V1
+    assert store.framework_for_new("T01", "2024/25") is V2  # moves up from version 1
+    assert store.framework_for_new("T09", "2025/26") is V2
+    one = Store(tmp_path, frameworks=Frameworks([V1, V2], new_version=1))
+    assert one.framework_for_new("T01", "2025/26") is V2  # never goes back a version
+    assert one.framework_for_new("T09", "2025/26") is V1
     assert store.create("T01", "2025/26", "Testbury ICB").framework_version == 2
     # a store pinned to one version (as the reports are) refuses the other
     pinned = Store(tmp_path, V1).load_all()

@@ -23,7 +23,7 @@ from engagecycle.scoring import score_table
 from engagecycle.spreadsheet import layout as L
 from engagecycle.spreadsheet.importer import import_workbook
 from engagecycle.spreadsheet.template import write_template
-from engagecycle.store import Store
+from tests.helpers import store_v1
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
@@ -137,7 +137,7 @@ def compare(live: dict[str, dict], table) -> list[str]:
 
 
 def _case(framework, answers, raters, tmp_path: Path):
-    store = Store(tmp_path / "assessments", framework)
+    store = store_v1(tmp_path / "assessments", framework)
     a = store.create("T01", "2024/25", "Testvale ICB", "ICB")
     a.set_header(participants=["AB", "CD", "EF"])
     store.save(a)
@@ -151,7 +151,7 @@ def _case(framework, answers, raters, tmp_path: Path):
 
 
 def test_live_scores_equal_engagecycle_score(tmp_path):
-    framework = Store(tmp_path).framework
+    framework = store_v1(tmp_path).framework
     ids = {d.id: [i.id for i in d.items] for d in framework.dimensions}
     answers: dict[str, object] = {}
     raters: dict[str, dict[str, int]] = {}

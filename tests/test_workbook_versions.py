@@ -20,6 +20,7 @@ from engagecycle.spreadsheet.importer import ImportFailed, import_workbook
 from engagecycle.spreadsheet.template import write_template
 from engagecycle.store import Store
 from engagecycle.versions import Frameworks
+from tests.helpers import store_v1
 
 V1 = load_framework(version=1)
 V2 = load_framework(version=2)
@@ -29,7 +30,7 @@ AFRESH = "New or changed in version 2: rate afresh."
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     """T01 answered version 1 in 2024/25 and is moving to version 2 for 2025/26."""
-    store = Store(tmp_path / "assessments")
+    store = store_v1(tmp_path / "assessments")
     last = store.create("T01", "2024/25", "Testbury ICB")
     last.set_level("vision.1", 3)  # kept (reworded)
     last.set_level("vision.2", 2)  # merged into governance.6

@@ -26,6 +26,7 @@ from engagecycle.store import Store
 from engagecycle.workshop.session import open_or_create
 
 pytestmark = pytest.mark.browser
+V1 = load_framework(version=1)
 V2 = load_framework(version=2)
 
 
@@ -36,7 +37,7 @@ def server(tmp_path_factory, voila_server) -> Iterator[dict]:
     notebook.write_bytes(SHIPPED.read_bytes())
     folder = root / "assessments"
     store = Store(folder)
-    last = store.create("T01", "2024/25", "Testbury ICB")
+    last = store.create("T01", "2024/25", "Testbury ICB", framework=V1)  # last year on v1
     last.set_level("vision.1", 3)
     last.set_level("vision.2", 2)
     store.save(last)

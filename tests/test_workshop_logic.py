@@ -14,7 +14,7 @@ from engagecycle import cli as main_cli
 from engagecycle.dates import format_uk, parse_uk
 from engagecycle.errors import EngageError
 from engagecycle.framework import load_framework
-from engagecycle.store import Store, read_file
+from engagecycle.store import read_file
 from engagecycle.workshop import cli as workshop_cli
 from engagecycle.workshop import launch as launch_mod
 from engagecycle.workshop import merge as merging
@@ -38,6 +38,7 @@ from engagecycle.workshop.session import (
     parse_ratings,
 )
 from engagecycle.yamlio import load_plain
+from tests.helpers import store_v1
 
 FW = load_framework()
 REPO = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def saved(path: Path) -> dict:
 def new_session(folder: Path, code: str = "T01", period: str = "2024/25", **kw) -> WorkshopSession:
     kw.setdefault("autosave_delay", None)  # tests save explicitly with flush()
     kw.setdefault("name", "Testbury ICB")
-    return WorkshopSession.open(Store(folder), code, period, **kw)
+    return WorkshopSession.open(store_v1(folder), code, period, **kw)
 
 
 @pytest.fixture
@@ -72,14 +73,14 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_create_then_reopen_never_recreates(folder: Path) -> None:
-    a, notices = open_or_create(Store(folder), "T01", "2024/25", name="Testbury ICB")
+    a, notices = open_or_create(store_v1(folder), "T01", "2024/25", name="Testbury ICB")
     assert a.path == folder / "T01" / "2024-25.yaml"
     assert "Created" in notices[0]
     doc = saved(a.path)
     assert doc["organisation"]["name"] == "Testbury ICB"
     assert isinstance(doc["assessed_on"], date)
     before = a.path.read_bytes()
-    b, notices = open_or_create(Store(folder), "T01", "2024/25", name="Another name")
+    b, notices = open_or_create(store_v1(folder), "T01", "2024/25", name="Another name")
     assert "Opened" in notices[0]
     assert b.name == "Testbury ICB"
     assert a.path.read_bytes() == before
@@ -87,17 +88,17 @@ def test_create_then_reopen_never_recreates(folder: Path) -> None:
 
 def test_new_organisation_needs_a_name_and_a_safe_code(folder: Path) -> None:
     with pytest.raises(EngageError, match="give the organisation's name"):
-        open_or_create(Store(folder), "T02", "2024/25")
+        open_or_create(store_v1(folder), "T02", "2024/25")
     with pytest.raises(EngageError, match="organisation code"):
-        open_or_create(Store(folder), "../evil", "2024/25", name="x")
+        open_or_create(store_v1(folder), "../evil", "2024/25", name="x")
     with pytest.raises(EngageError, match="period"):
-        open_or_create(Store(folder), "T02", "2024/26", name="x")
+        open_or_create(store_v1(folder), "T02", "2024/26", name="x")
     assert not (folder / "T02").exists()
 
 
 def test_new_year_of_a_known_organisation_reuses_its_details(folder: Path) -> None:
-    open_or_create(Store(folder), "T01", "2023/24", name="Testbury Place", org_type="place")
-    a, _ = open_or_create(Store(folder), "T01", "2024/25")
+    open_or_create(store_v1(folder), "T01", "2023/24", name="Testbury Place", org_type="place")
+    a, _ = open_or_create(store_v1(folder), "T01", "2024/25")
     assert (a.name, a.org_type) == ("Testbury Place", "place")
 
 
@@ -366,7 +367,7 @@ def test_conflict_is_shown_and_the_file_is_left_alone(folder: Path) -> None:
     assert mine["responses"]["vision.1"] == {"level": 3}
     assert str(copy) in panel.result.value
     assert s.path.read_text() == theirs
-    assert Store(folder).find("T01", "2024/25") is not None  # the copy is no duplicate
+    assert store_v1(folder).find("T01", "2024/25") is not None  # the copy is no duplicate
 
     panel.reload_button.click()
     assert s.status.state == "saved"
@@ -616,7 +617,7 @@ def test_what_the_room_agreed_is_recorded_on_a_flagged_item(folder: Path) -> Non
         "flag": True,
         "agreed": "Settled on 2: the data pack exists but the board does not use it.",
     }
-    assert Store(folder).find("T01", "2024/25").response("insight.3").resolved
+    assert store_v1(folder).find("T01", "2024/25").response("insight.3").resolved
     again = WorkshopForm(new_session(folder))
     again.jump.value = "insight"
     assert again.card("insight.3").agreed.value.startswith("Settled on 2")
@@ -819,7 +820,7 @@ def test_a_locked_server_opens_its_assessment_and_refuses_any_other(
     folder: Path, monkeypatch
 ) -> None:
     """`engagecycle workshop X01 2025/26` locks the page to X01 2025/26 (issue 13.1)."""
-    Store(folder).create("L01", "2024/25", "Lockton ICB")
+    store_v1(folder).create("L01", "2024/25", "Lockton ICB")
     monkeypatch.setenv(launch_mod.ENV_ONLY, "L01 2024/25")
     monkeypatch.delenv("QUERY_STRING", raising=False)
     # Values saved in the notebook's parameters cell cannot pick another organisation...
@@ -1056,7 +1057,9 @@ def test_notebook_runs_with_parameters_in_a_kernel(tmp_path: Path) -> None:
 def test_start_from_last_year_into_a_file_made_by_engagecycle_new(folder: Path, capsys) -> None:
     """`engagecycle new` lists every item id with nothing after it; that is still blank."""
     _last_year(folder)
-    assert main_cli.main(["new", "T01", "2024/25", "--assessments", str(folder)]) == 0
+    # on last year's version (1), so that both answers can be copied
+    argv = ["new", "T01", "2024/25", "--assessments", str(folder), "--framework-version", "1"]
+    assert main_cli.main(argv) == 0
     s = new_session(folder, period="2024/25", from_previous=True)
     assert any(n.startswith("Copied from 2023/24: 2 answers") for n in s.notices), s.notices
     assert s.response("vision.1").level == 3 and s.response("vision.1").carried_over

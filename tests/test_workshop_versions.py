@@ -10,10 +10,10 @@ import pytest
 
 from engagecycle.framework import load_framework
 from engagecycle.migrate import migrate_files
-from engagecycle.store import Store
 from engagecycle.workshop.form import WorkshopForm
 from engagecycle.workshop.session import WorkshopSession
 from engagecycle.yamlio import load_plain
+from tests.helpers import store_v1
 
 V1 = load_framework(version=1)
 V2 = load_framework(version=2)
@@ -27,7 +27,7 @@ def saved(path: Path) -> dict:
 def folder(tmp_path: Path) -> Path:
     """T01 answered version 1 in 2024/25; its 2025/26 file is a blank version 2 one."""
     folder = tmp_path / "assessments"
-    store = Store(folder)
+    store = store_v1(folder)
     last = store.create("T01", "2024/25", "Testbury ICB")
     last.set_level("vision.1", 3)  # kept (reworded)
     last.set_level("vision.2", 2)  # merged into governance.6
@@ -39,7 +39,7 @@ def folder(tmp_path: Path) -> Path:
 
 def session(folder: Path, period: str = "2025/26", **kw) -> WorkshopSession:
     kw.setdefault("autosave_delay", None)
-    return WorkshopSession.open(Store(folder), "T01", period, **kw)
+    return WorkshopSession.open(store_v1(folder), "T01", period, **kw)
 
 
 def test_a_version_2_assessment_opens_with_its_own_items(folder):
@@ -115,7 +115,7 @@ def test_a_version_1_form_is_as_it_was(folder):
 def test_a_file_migrated_under_an_open_form_reloads_on_the_new_version(folder):
     s = session(folder, "2024/25")
     form = WorkshopForm(s)
-    outcome = migrate_files([s.path], Store(folder), say=lambda _: None, warn=print)
+    outcome = migrate_files([s.path], store_v1(folder), say=lambda _: None, warn=print)
     assert outcome.migrated == 1
     assert s.check_disk()  # the room is told the file changed
     assert s.conflict() is None  # a migrated file is reloaded, not merged part by part
@@ -127,7 +127,7 @@ def test_a_file_migrated_under_an_open_form_reloads_on_the_new_version(folder):
 
 def test_an_edit_made_before_a_migration_is_not_merged_into_the_new_version(folder):
     s = session(folder, "2024/25")
-    migrate_files([s.path], Store(folder), say=lambda _: None, warn=print)
+    migrate_files([s.path], store_v1(folder), say=lambda _: None, warn=print)
     s.set_level("vision.2", 4)  # an item version 2 no longer has
     status = s.flush()
     assert status.state == "conflict"

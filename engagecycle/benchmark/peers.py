@@ -99,6 +99,18 @@ def _pools(own: pd.DataFrame, peer_group: str | None) -> tuple[pd.Series, pd.Ser
     return pd.Series(_ALL, index=own.index), pd.Series(True, index=own.index)
 
 
+def question_bank(scores: pd.DataFrame) -> pd.Series:
+    """The version of the question bank each score-table row was answered with.
+
+    Peers are only those on the same version (docs/scoring.md §6): the versions rate
+    different items on different scales, so one dimension's scores from two versions are not
+    like for like. A table made before versions were recorded is all one version.
+    """
+    if "version" not in scores:
+        return pd.Series(0, index=scores.index, dtype=np.int64)
+    return scores["version"].fillna(0).astype(np.int64)
+
+
 def peer_figures(
     scores: pd.DataFrame,
     period: str,
@@ -110,7 +122,8 @@ def peer_figures(
 
     Returns a frame on the same index as the period's rows of `scores`. Each row's peers are
     the *other* organisations of its pool with a score on that row (a missing score is left
-    out, never read as 0); the pool is every organisation, a named `peer_group`, or each
+    out, never read as 0) that answered the same version of the question bank
+    (`question_bank`); the pool is every organisation, a named `peer_group`, or each
     organisation's own group (OWN). Below `min_peers` peers the statistics, percentile and
     band are blank, but `peer_n` still says how many there were.
     """
@@ -126,13 +139,15 @@ def peer_figures(
     scored = own["score"].notna()
     dims = own["dimension"].astype(str)
     groups = own["peer_group"].astype(str)
-    values: dict[tuple[str, str], np.ndarray] = {}
-    by_pool = pd.Series(own.index, index=own.index).groupby([pool, dims]).groups
-    for (p, d), idx in by_pool.items():
-        if (p, d) not in values:
-            in_pool = scored & dims.eq(d) & (groups.eq(p) if p != _ALL else True)
-            values[(p, d)] = np.sort(own.loc[in_pool, "score"].astype(float).to_numpy())
-        s = values[(p, d)]
+    versions = question_bank(own)
+    values: dict[tuple[str, str, int], np.ndarray] = {}
+    by_pool = pd.Series(own.index, index=own.index).groupby([pool, versions, dims]).groups
+    for (p, v, d), idx in by_pool.items():
+        if (p, v, d) not in values:
+            in_pool = scored & dims.eq(d) & versions.eq(v)
+            in_pool &= groups.eq(p) if p != _ALL else True
+            values[(p, v, d)] = np.sort(own.loc[in_pool, "score"].astype(float).to_numpy())
+        s = values[(p, v, d)]
         pos = own.index.get_indexer(idx)
         x = score[pos]
         self_in = member.to_numpy()[pos] & ~np.isnan(x)
@@ -209,20 +224,42 @@ def peer_table(
 def peer_set(
     scores: pd.DataFrame, organisation: Any, period: Any, peer_group: str | None = None
 ) -> list[str]:
-    """Codes of the other organisations assessed in the period (in the peer group if given)."""
+    """Codes of the other organisations assessed in the period on the same version of the
+    question bank (and in the peer group if given)."""
     org, per = keys(organisation, period)
     sub = scores[scores["period"].astype(str).eq(per)]
+    version = question_bank(sub)
+    mine = version[sub["organisation"].astype(str).eq(org)]
+    if len(mine):
+        sub = sub[version.eq(mine.iloc[0])]
     sub = sub[~sub["organisation"].astype(str).eq(org)]
     if peer_group is not None:
         sub = sub[sub["peer_group"].astype(str).eq(str(peer_group))]
     return sorted(sub["organisation"].astype(str).unique())
 
 
-def peer_basis(n: int, period: str, peer_group: str | None, min_peers: int = MIN_PEERS) -> str:
-    """One line saying what the peer comparison rests on, e.g. '13 other organisations in 2024/25'."""
+def peer_basis(
+    n: int,
+    period: str,
+    peer_group: str | None,
+    min_peers: int = MIN_PEERS,
+    *,
+    version: int = 0,
+    other_versions: int = 0,
+) -> str:
+    """One line saying what the peer comparison rests on, e.g. '13 other organisations in 2024/25'.
+
+    When some organisations of the period answered another version of the question bank they
+    are not peers (`question_bank`), and the line says how many were left out and why.
+    """
     who = "no other organisations" if n == 0 else f"{n} other organisation{'s' if n != 1 else ''}"
     where = f"in the {peer_group} peer group in {period}" if peer_group else f"in {period}"
     text = f"{who} {where}"
+    if other_versions:
+        text += (
+            f" on version {version} of the question bank ({other_versions} on another "
+            f"version {'is' if other_versions == 1 else 'are'} not compared: different items)"
+        )
     if n < min_peers:
         text += f" – too few to compare (minimum {min_peers})"
     return text

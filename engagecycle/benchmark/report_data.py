@@ -12,6 +12,7 @@ import pandas as pd
 from ..assessment import Assessment
 from ..errors import EngageError
 from ..framework import Framework
+from ..versions import Frameworks
 from .change import earlier_period, year_on_year
 from .findings import (
     action_plan,
@@ -24,7 +25,7 @@ from .findings import (
     strengths,
     unconfirmed_answers,
 )
-from .peers import peer_basis, peer_set, peer_table
+from .peers import peer_basis, peer_set, peer_table, question_bank
 from .rows import keys, require
 from .rules import MIN_PEERS
 
@@ -37,8 +38,8 @@ class ReportData:
     name: str
     period: str
     own: Assessment
-    previous: Assessment | None
-    previous_period: str
+    previous: Assessment | None  # its own most recent earlier assessment (last year's actions)
+    previous_period: str  # the most recent earlier period the change compares with
     peer_group: str | None
     min_peers: int
     peer_count: int
@@ -56,6 +57,18 @@ class ReportData:
     action_progress: pd.DataFrame
     action_plan: pd.DataFrame
     today: date = field(default_factory=date.today)
+    # What the change compared with (docs/scoring.md §7 and §10): the codes whose earlier
+    # answers were used (its own first) and their periods, the predecessors it names, those
+    # with no earlier assessment, and the question bank versions then and now.
+    compared_with: list[str] = field(default_factory=list)
+    compared_periods: list[str] = field(default_factory=list)
+    predecessors: list[str] = field(default_factory=list)
+    not_assessed: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # code -> name, for the wording
+    version_now: int = 0
+    versions_then: list[int] = field(default_factory=list)
+    # Peers are only organisations on the same version: how many in the period were not.
+    other_version_count: int = 0
 
 
 def _find(assessments: Sequence[Assessment], org: str, period: str | None) -> Assessment | None:
@@ -78,6 +91,7 @@ def build_report_data(
     peer_group: str | None = None,
     min_peers: int = MIN_PEERS,
     today: date | None = None,
+    frameworks: Framework | Frameworks | None = None,
 ) -> ReportData:
     """Bundle every table of §5 for one organisation and period.
 
@@ -93,27 +107,45 @@ def build_report_data(
             f"the score table has {org} {per} but no assessment was passed for it; "
             "pass the same assessments the table was scored from"
         )
-    prev_period = earlier_period(scores, org, per)
-    previous = _find(assessments, org, prev_period)
+    previous = _find(assessments, org, earlier_period(scores, org, per))
+    yoy = year_on_year(items, org, per, framework, frameworks)
+    about = yoy.iloc[0] if len(yoy) else None
+
+    def words(col: str) -> list[str]:
+        return str(about[col]).split() if about is not None else []
+
     group = peer_group if peer_group not in (None, "") else None
     peer = peer_table(scores, org, per, peer_group=group, min_peers=min_peers)
     n_peers = len(peer_set(scores, org, per, group))
     today = today or date.today()
+    in_period = scores[scores["period"].astype(str).eq(per) & scores["dimension"].eq("overall")]
+    if group is not None:
+        in_period = in_period[in_period["peer_group"].astype(str).eq(str(group))]
     mine = scores[scores["organisation"].astype(str).eq(org) & scores["period"].astype(str).eq(per)]
+    version_now = int(question_bank(mine).iloc[0]) if len(mine) else 0
+    others = in_period[~in_period["organisation"].astype(str).eq(org)]
+    names = {a.code: a.name for a in sorted(assessments, key=lambda a: a.period)}
     return ReportData(
         organisation=org,
         name=own.name,
         period=per,
         own=own,
         previous=previous,
-        previous_period=prev_period or "",
+        previous_period=str(about["previous_period"]) if about is not None else "",
         peer_group=group,
         min_peers=min_peers,
         peer_count=n_peers,
-        peer_basis=peer_basis(n_peers, per, group, min_peers),
+        peer_basis=peer_basis(
+            n_peers,
+            per,
+            group,
+            min_peers,
+            version=version_now,
+            other_versions=int((question_bank(others) != version_now).sum()),
+        ),
         scores=mine.reset_index(drop=True),
         peer=peer,
-        year_on_year=year_on_year(items, org, per, framework),
+        year_on_year=yoy,
         baton=baton(items, org, per, framework),
         strengths=strengths(peer),
         priorities=priorities(peer),
@@ -124,4 +156,14 @@ def build_report_data(
         action_progress=action_progress(own, previous),
         action_plan=action_plan(own, today),
         today=today,
+        compared_with=words("compared_with"),
+        compared_periods=words("compared_periods"),
+        predecessors=list(own.predecessors),
+        not_assessed=words("not_assessed"),
+        names=names,
+        version_now=version_now,
+        versions_then=[int(v) for v in str(about["version_then"]).replace(",", " ").split()]
+        if about is not None
+        else [],
+        other_version_count=int((question_bank(others) != version_now).sum()),
     )

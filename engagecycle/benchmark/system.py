@@ -165,6 +165,10 @@ ORG_COLUMNS = [
     "coverage",
     "change",
     "direction",
+    "compared_with",
+    "not_assessed",
+    "version_then",
+    "version_now",
 ]
 
 
@@ -209,6 +213,10 @@ def organisation_table(
                 "coverage": float(c["coverage"]) if c is not None else math.nan,
                 "change": float(c["change"]) if c is not None else math.nan,
                 "direction": str(c["direction"]) if c is not None else "",
+                "compared_with": str(c["compared_with"]) if c is not None else "",
+                "not_assessed": str(c["not_assessed"]) if c is not None else "",
+                "version_then": str(c["version_then"]) if c is not None else "",
+                "version_now": int(r["version"]) if "version" in r else 0,
             }
         )
     out = pd.DataFrame(rows, columns=ORG_COLUMNS)
@@ -370,11 +378,16 @@ def good_practice(
 CHANGE_FIGURES = [
     "previous_period",
     "items_compared",
+    "comparable_applicable",  # applicable items that could be compared (kept their meaning)
     "coverage",
     "score_then",
     "score_now",
     "change",
     "direction",
+    "compared_with",
+    "compared_periods",
+    "not_assessed",
+    "version_then",
 ]
 SUMMARY_COLUMNS = SCORE_COLUMNS + PEER_FIGURES + CHANGE_FIGURES
 ACTION_COLUMNS = [
@@ -416,7 +429,9 @@ def summary_table(
         wanted = {str(o) for o in organisations}
         table = table[table["organisation"].astype(str).isin(wanted)]
     table["items_compared"] = table["items_compared"].fillna(0).astype(int)
-    for col in ("previous_period", "direction", "peer_band"):
+    table["comparable_applicable"] = table["comparable_applicable"].fillna(0).astype(int)
+    text = ("previous_period", "direction", "peer_band", "compared_with", "compared_periods")
+    for col in (*text, "not_assessed", "version_then"):
         table[col] = table[col].fillna("").astype(object)
     return table[SUMMARY_COLUMNS].reset_index(drop=True)
 

@@ -9,7 +9,7 @@ it is JSON, so reading one can never run code (a pickle could).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,18 +21,39 @@ from ..files import read_json, write_private_json
 from ..framework import Framework, load_framework
 from ..scoring import item_table, score_table
 from ..store import Store
+from ..versions import Frameworks, as_frameworks
 
-BUNDLE_VERSION = 2  # 1 was a pickle
+BUNDLE_VERSION = 3  # 1 was a pickle; 2 knew one framework version
 BUNDLE_KIND = "engagecycle score bundle"
 
 
 @dataclass
 class Scored:
-    framework: Framework
+    framework: Framework  # the dimensions (the same in every version) and the newest items
     assessments: list[Assessment]
     scores: pd.DataFrame
     items: pd.DataFrame
     problems: list  # invalid files found while loading (reported, never fatal)
+    frameworks: Frameworks = field(default_factory=Frameworks.packaged)
+
+    def framework_of(self, assessment: Assessment) -> Framework:
+        """The version one assessment was answered with: its report reads that version's items."""
+        return self.frameworks.for_assessment(assessment)
+
+    def framework_for_period(self, period: str) -> Framework:
+        """The version most of a period's assessments are on (the newer on a tie).
+
+        The overview and the dimension pages read their item statements from it; the
+        dimensions, hub and cycle are the same in every version.
+        """
+        counts: dict[int, int] = {}
+        for a in self.assessments:
+            if a.period == period:
+                v = self.framework_of(a).version
+                counts[v] = counts.get(v, 0) + 1
+        if not counts:
+            return self.framework
+        return self.frameworks.get(max(counts, key=lambda v: (counts[v], v)))
 
 
 def find_folder(name: str | Path) -> Path:
@@ -50,12 +71,14 @@ def find_folder(name: str | Path) -> Path:
     return p
 
 
-def score_folder(folder: str | Path, framework: Framework | None = None) -> Scored:
-    framework = framework or load_framework()
-    result = Store(find_folder(folder), framework).load_all()
-    items = item_table(result.assessments, framework)
-    scores = score_table(result.assessments, framework, items=items)
-    return Scored(framework, result.assessments, scores, items, result.problems)
+def score_folder(folder: str | Path, framework: Framework | Frameworks | None = None) -> Scored:
+    """Load and score a folder: each file against the version it records (default: every
+    packaged version), or against the one `framework` given."""
+    known = as_frameworks(framework)
+    result = Store(find_folder(folder), frameworks=known).load_all()
+    items = item_table(result.assessments, known)
+    scores = score_table(result.assessments, known, items=items)
+    return Scored(known.newest, result.assessments, scores, items, result.problems, known)
 
 
 def _frame(df: pd.DataFrame) -> dict:
@@ -84,6 +107,9 @@ def write_bundle(scored: Scored, path: Path) -> Path:
         "kind": BUNDLE_KIND,
         "version": BUNDLE_VERSION,
         "framework": str(scored.framework.source or ""),
+        "frameworks": [
+            str(fw.source or "") for _, fw in sorted(scored.frameworks.by_version.items())
+        ],
         "scores": _frame(scored.scores),
         "items": _frame(scored.items),
         "docs": [(str(a.path) if a.path else "", _plain(a.doc)) for a in scored.assessments],
@@ -105,9 +131,15 @@ def read_bundle(path: str | Path) -> Scored:
     if payload.get("version") != BUNDLE_VERSION:
         raise EngageError(f"{path} was written by another version of engagecycle; re-run batch")
     framework = load_framework(payload["framework"] or None)
+    sources = payload.get("frameworks") or []
+    packaged = Frameworks.packaged()
+    if sorted(sources) == sorted(str(fw.source) for fw in packaged.by_version.values()):
+        known = packaged
+    else:
+        known = Frameworks([load_framework(s or None) for s in sources] or [framework])
     assessments = [Assessment(doc, Path(p) if p else None) for p, doc in payload["docs"]]
     scores, items = _unframe(payload["scores"]), _unframe(payload["items"])
-    return Scored(framework, assessments, scores, items, [])
+    return Scored(framework, assessments, scores, items, [], known)
 
 
 def _plain(obj):

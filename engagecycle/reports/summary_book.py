@@ -212,8 +212,34 @@ def _change_value(r: dict) -> tuple[Any, str]:
     if not r.get("previous_period"):
         return "first assessment", ""
     if r.get("direction") == NOT_ENOUGH or not is_change(r.get("direction")):
+        if r.get("comparable_applicable") == 0 and (r.get("applicable") or 0) > 0:
+            return "all new", ""
         return "too few to compare", ""
     return float(r["change"]), CHANGE_FORMAT
+
+
+def compared_with_words(org: str, r: dict) -> str:
+    """'own' or 'predecessors X03, X04', plus any predecessor with no earlier assessment."""
+    used = [c for c in str(r.get("compared_with") or "").split() if c != org]
+    own = org in str(r.get("compared_with") or "").split()
+    parts = []
+    if used:
+        parts.append(("own and " if own else "") + "predecessors " + ", ".join(used))
+    elif own:
+        parts.append("own")
+    gone = str(r.get("not_assessed") or "").split()
+    if gone:
+        parts.append("not assessed: " + ", ".join(gone))
+    return "; ".join(parts)
+
+
+def version_words(r: dict) -> str:
+    """'1 → 2' when the question bank changed between the years, else the version."""
+    then = str(r.get("version_then") or "")
+    now = r.get("version")
+    if not then or now is None or _missing(now):
+        return ""
+    return then if then == str(int(now)) else f"{then} → {int(now)}"
 
 
 def _by_org(table: pd.DataFrame) -> dict[str, dict[str, dict]]:
@@ -333,12 +359,15 @@ def write_summary_book(
         f"Change since the previous assessment, like for like{when}",
         f"On items answered in both years. ±{REAL_CHANGE:g} or more is a real change. “Too few "
         f"to compare”: fewer than {CHANGE_MIN_ITEMS} comparable items or under "
-        f"{CHANGE_MIN_SHARE:.0%} of the applicable ones.",
+        f"{CHANGE_MIN_SHARE:.0%} of the applicable ones that could be compared (when the "
+        "question bank changed version, those that kept their meaning). “All new”: every "
+        "item of the dimension is new in this version.",
     )
     sh.start(
-        ["Code", "Organisation", "Since", "Items compared", "Coverage", "Overall", "Result"]
+        ["Code", "Organisation", "Since", "Compared with", "Question bank"]
+        + ["Items compared", "Coverage", "Overall", "Result"]
         + [*shorts, "Hub", "Cycle"],
-        [8, 34, 9, 10, 10, 18, 28, *[18] * len(dims), 18, 18],
+        [8, 34, 9, 22, 12, 10, 10, 18, 28, *[18] * len(dims), 18, 18],
         3,
     )
     for org in orgs:
@@ -350,6 +379,8 @@ def write_summary_book(
             sh.cell(org, font=s.bold),
             sh.cell(ov["name"]),
             sh.cell(ov["previous_period"] or None),
+            sh.cell(compared_with_words(org, ov) or None),
+            sh.cell(version_words(ov) or None),
             sh.cell(int(ov["items_compared"]) if ov.get("previous_period") else None),
             sh.cell(ov["coverage"], fmt=PERCENT_FORMAT),
             sh.cell(value, fmt=fmt, font=s.bold),

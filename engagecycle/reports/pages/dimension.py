@@ -415,7 +415,6 @@ def prepare_dimension(
     if not periods:
         raise EngageError(f"no assessments found in {assessments!r}")
     per = resolve_period(period, periods)
-    data = build_dimension(
-        scored.scores, scored.items, scored.assessments, scored.framework, per, dim
-    )
+    framework = scored.framework_for_period(per)
+    data = build_dimension(scored.scores, scored.items, scored.assessments, framework, per, dim)
     return DimensionPage(scored, data, report_links)

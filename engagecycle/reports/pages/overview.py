@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from ...assessment import period_slug
 from ...benchmark.rules import (
     CHANGE_MIN_ITEMS,
@@ -81,6 +83,19 @@ def headline(ov: OverviewData) -> str:
         )
     elif len(too_few):
         sentences.append("No organisation has enough comparable answers to measure a change.")
+    merged = [
+        r
+        for r in orgs.itertuples()
+        if any(c != r.organisation for c in str(r.compared_with).split())
+    ]
+    if merged:
+        sentences.append(
+            " ".join(
+                f"{esc(r.organisation)} is compared with its predecessors "
+                f"{esc(join_words([c for c in str(r.compared_with).split() if c != r.organisation]))}."
+                for r in merged
+            )
+        )
     else:
         sentences.append("No organisation has an earlier assessment to compare with yet.")
     carried = orgs[orgs["unconfirmed"].gt(0)]
@@ -290,7 +305,8 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
         shown = [f"{r.organisation} ({_coverage(r)})" for r in too_few.itertuples()]
         not_compared.append(
             f"{esc(join_words(shown))}: too few comparable answers (a change needs at least "
-            f"{CHANGE_MIN_SHARE:.0%} of the applicable items answered in both years)"
+            f"{CHANGE_MIN_SHARE:.0%} of the applicable items that could be compared answered "
+            "in both years)"
         )
     note = f"<p class='muted'>Not compared: {'; '.join(not_compared)}.</p>" if not_compared else ""
     if comparable.empty:
@@ -311,7 +327,7 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
             f"<tr><td>{report_link(r.organisation, r.name, report_links, period_slug(ov.period))}</td>"
             f"<td class='num'>{format_change(r.change)}</td>"
             f"<td class='num'>{num(r.score)}</td>"
-            f"<td class='num'>{esc(r.previous_period)}</td>"
+            f"<td class='num'>{esc(r.previous_period)}{_with_predecessors(r)}</td>"
             f"<td class='num'>{int(r.items_compared)} <span class='muted'>"
             f"({_coverage(r)})</span></td></tr>"
             for r in top.itertuples()
@@ -330,7 +346,7 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
         f"{'its' if len(comparable) == 1 else 'their'} previous assessment on the items "
         f"answered both times: {up} improved by {REAL_CHANGE:g} or more, {down} declined by "
         f"{REAL_CHANGE:g} or more. Only organisations with enough comparable answers are "
-        "listed or charted.</p>"
+        "listed or charted.</p>" + _versions_note(orgs)
     )
     return (
         "<section><h2>Most improved and most declined</h2>"
@@ -343,7 +359,33 @@ def movers_section(ov: OverviewData, report_links: str = "") -> str:
         + table("declined", f"No organisation declined by {REAL_CHANGE:g} or more.")
         + "</div></div>"
         "<p class='muted'>Items compared: items answered in both years; in brackets, their "
-        "share of the items that apply this year.</p></section>"
+        "share of the items that apply this year and could be compared (across versions of "
+        "the question bank, those that kept their meaning).</p></section>"
+    )
+
+
+def _with_predecessors(r) -> str:
+    """Under 'Since': which predecessors an organisation formed by a merger is compared with."""
+    used = [c for c in str(r.compared_with or "").split() if c != r.organisation]
+    if not used:
+        return ""
+    return f"<br><span class='muted'>with predecessors {esc(join_words(used))}</span>"
+
+
+def _versions_note(orgs: pd.DataFrame) -> str:
+    """Say when the question bank changed between the years compared, and what that means."""
+    changed = orgs[
+        orgs["version_then"].astype(str).ne("")
+        & orgs["version_then"].astype(str).ne(orgs["version_now"].astype(str))
+    ]
+    if changed.empty:
+        return ""
+    pairs = sorted({(str(r.version_then), int(r.version_now)) for r in changed.itertuples()})
+    what = join_words(f"version {t} to version {n}" for t, n in pairs)
+    return (
+        f"<p class='muted'>For {plural(len(changed), 'organisation')} the question bank changed "
+        f"from {what} between the years: only items that kept their meaning are compared, and "
+        "a change still needs at least half of those answered in both years.</p>"
     )
 
 
@@ -537,7 +579,11 @@ def method_note(ov: OverviewData) -> str:
         "A dimension with no score is never marked low evidence.</li>"
         "<li><strong>Change</strong> compares each organisation with its own most recent "
         "earlier assessment, on like-for-like items only: answered in both years, this year's "
-        "answer given or confirmed this year. A change of "
+        "answer given or confirmed this year. When the question bank changed version between "
+        "the years, only items that kept their meaning are compared, and the share below "
+        "counts over them. An organisation formed by a merger is compared with the average, "
+        "item by item, of its predecessors' most recent answers. Peers are organisations on "
+        "the same version. A change of "
         f"{REAL_CHANGE:g} or more either way counts as real; smaller movements are treated as "
         f"no real change. A change is only measured when at least {CHANGE_MIN_ITEMS} items, "
         f"and at least {CHANGE_MIN_SHARE:.0%} of the applicable items, can be compared; "
@@ -638,5 +684,6 @@ def prepare_overview(
     if not periods:
         raise EngageError(f"no assessments found in {assessments!r}")
     per = resolve_period(period, periods)
-    data = build_overview(scored.scores, scored.items, scored.framework, per, peer_group)
+    framework = scored.framework_for_period(per)
+    data = build_overview(scored.scores, scored.items, framework, per, peer_group)
     return Overview(scored, data, report_links, dimension_links)

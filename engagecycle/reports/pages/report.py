@@ -43,7 +43,7 @@ class Report(Page):
     ):
         self.scored = scored
         self.data = data
-        self.framework = scored.framework
+        self.framework = scored.framework_of(data.own)  # its own version's items
         self.history = history
         self.peer_names = peer_names
 
@@ -116,16 +116,18 @@ def prepare(
         own = next(a for a in scored.assessments if a.key == (org, per))
         group = own.peer_group
     today = date.fromisoformat(str(as_of)) if as_of else None
+    own = next(a for a in scored.assessments if a.key == (org, per))
     data = build_report_data(
         scored.scores,
         scored.items,
         scored.assessments,
-        scored.framework,
+        scored.framework_of(own),
         org,
         per,
         peer_group=group or None,
         min_peers=int(min_peers),
         today=today,
+        frameworks=scored.frameworks,
     )
     history = scored.scores[scored.scores["organisation"] == org]
     peer_names = None

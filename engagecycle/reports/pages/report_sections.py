@@ -136,26 +136,97 @@ def unconfirmed_warning(d: ReportData) -> str:
     )
 
 
+def org_label(d: ReportData, code: str, period: str = "") -> str:
+    """'Saltmire ICB (X03)' or 'Saltmire ICB (X03, 2023/24)'; the bare code for an
+    organisation never assessed here."""
+    name = d.names.get(code)
+    inside = f"{esc(code)}, {period}" if period else esc(code)
+    return f"{esc(name)} ({inside})" if name and name != code else inside
+
+
+def predecessor_sentence(d: ReportData) -> str:
+    """'It is compared with its predecessors A (X06, 2022/23) and B (X12, 2023/24): the mean
+    of their answers, item by item.', or '' when it is compared with itself alone."""
+    used = [c for c in d.compared_with if c != d.organisation]
+    if not used:
+        return ""
+    when = dict(zip(d.compared_with, d.compared_periods, strict=False))
+    what = "predecessor" if len(used) == 1 else "predecessors"
+    who = join_words(f"{org_label(d, c, esc(when[c]))}" for c in used)
+    own = d.organisation in when
+    if own:
+        who += f", and with its own {esc(when[d.organisation])} assessment"
+    how = ": the mean of their answers, item by item" if len(used) + own > 1 else ""
+    return f"It is compared with its {what} {who}{how}."
+
+
+def version_sentence(d: ReportData, kept: int | None = None) -> str:
+    """'The question bank changed from version 1 to version 2 between the years; only the 41
+    items that kept their meaning could be compared.', or ''."""
+    then = [v for v in d.versions_then if v != d.version_now]
+    if not then:
+        return ""
+    before = " and ".join(f"version {v}" for v in then)
+    which = f"the {kept} items" if kept is not None else "items"
+    return (
+        f"The question bank changed from {before} to version {d.version_now} between the "
+        f"years; only {which} that kept their meaning could be compared."
+    )
+
+
+def not_assessed_sentence(d: ReportData) -> str:
+    """Predecessors named with no earlier assessment: said, never silently dropped."""
+    if not d.not_assessed:
+        return ""
+    k = len(d.not_assessed)
+    return (
+        f"{join_words(org_label(d, c) for c in d.not_assessed)} {verb(k, 'has', 'have')} no "
+        f"earlier assessment, so {verb(k, 'it is', 'they are')} not in the comparison."
+    )
+
+
+def comparison_notes(d: ReportData, kept: int | None = None) -> str:
+    """The sentences that say what a change was compared with (docs/scoring.md §7, §10)."""
+    parts = [predecessor_sentence(d), version_sentence(d, kept), not_assessed_sentence(d)]
+    return " ".join(p for p in parts if p)
+
+
+def comparison_basis(d: ReportData, n: int, app: int) -> str:
+    """What a change rests on, in brackets after it."""
+    if not comparison_notes(d):
+        return f"on the {plural(n, 'item')} answered in both years"
+    return f"like for like, on {n} of its {app} applicable items"
+
+
 def _change_sentence(yoy: dict, d: ReportData) -> str:
     if not d.previous_period:
+        if d.not_assessed:
+            return (
+                "There is no change to report yet: no earlier assessment of it or of its "
+                f"predecessors. {not_assessed_sentence(d)}"
+            )
         return "This is its first assessment, so there is no change to report yet."
     direction = yoy.get("direction") or ""
     n = int(yoy.get("items_compared") or 0)
+    app = int(yoy.get("applicable") or 0)
+    kept = int(yoy.get("comparable_applicable", app) or 0)
     since = esc(d.previous_period)
+    notes = comparison_notes(d, kept if kept != app else None)
+    tail = f" {notes}" if notes else ""
     if not is_change(direction):
-        app = int(yoy.get("applicable") or 0)
+        of = f"its {app} applicable items" if kept == app else f"the {kept} comparable items"
         return (
-            f"It cannot yet be compared with {since}: only {n} of its {app} applicable items "
+            f"It cannot yet be compared with {since}: only {n} of {of} "
             f"were answered in both years{_unconfirmed_clause(d)}, and at least half are needed "
-            "to call a movement a change."
+            f"to call a movement a change.{tail}"
         )
-    basis = f"on the {plural(n, 'item')} answered in both years"
+    basis = comparison_basis(d, n, app)
     change = signed(yoy["change"])
     if direction == "improved":
-        return f"It has <strong>improved</strong> by {change} since {since} ({basis})."
+        return f"It has <strong>improved</strong> by {change} since {since} ({basis}).{tail}"
     if direction == "declined":
-        return f"It has <strong>declined</strong> by {change} since {since} ({basis})."
-    return f"There is no real change since {since} ({change}, {basis})."
+        return f"It has <strong>declined</strong> by {change} since {since} ({basis}).{tail}"
+    return f"There is no real change since {since} ({change}, {basis}).{tail}"
 
 
 def _unconfirmed_clause(d: ReportData) -> str:
@@ -263,7 +334,10 @@ DASH_NOTES = {
     "too few to compare": "Too few to compare: a change needs at least {min_items} items, and "
     "at least {share} of this year's applicable items, answered in both years (and confirmed "
     "this year); below that no change is claimed. Brackets show items compared of items "
-    "applicable.",
+    "applicable (when the question bank changed between the years, of the applicable items "
+    "that kept their meaning).",
+    "all new": "All new: every item of that dimension is new or changed in this version of the "
+    "question bank, so it has nothing from last year to be compared with.",
 }
 
 
@@ -374,12 +448,15 @@ def _dim_row(
         used.add("first assessment")
     elif r["dimension"] in yoy.index:
         y = yoy.loc[r["dimension"]]
-        n, app = int(y["items_compared"]), int(y["applicable"])
+        n, app = int(y["items_compared"]), int(y["comparable_applicable"])
         if is_change(y["direction"]):
             change = f"{signed(y['change'])} <span class='muted'>({plural(n, 'item')})</span>"
         elif not has_score:
             change = "<span class='muted'>no score</span>"
             used.add("no score")
+        elif app == 0 and int(y["applicable"]) > 0:
+            change = "<span class='muted'>all new</span>"
+            used.add("all new")
         else:
             change = f"<span class='muted'>too few to compare ({n} of {app})</span>"
             used.add("too few to compare")
@@ -417,7 +494,14 @@ def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) ->
         few = [
             esc(dimension_title(framework, r.dimension))
             for r in dims.itertuples()
-            if not is_change(r.direction) and not missing(_row(d.scores, r.dimension).get("score"))
+            if not is_change(r.direction)
+            and not missing(_row(d.scores, r.dimension).get("score"))
+            and not (r.comparable_applicable == 0 and r.applicable > 0)
+        ]
+        new = [
+            esc(dimension_title(framework, r.dimension))
+            for r in dims.itertuples()
+            if r.comparable_applicable == 0 and r.applicable > 0
         ]
         since = esc(d.previous_period)
         parts = []
@@ -430,12 +514,30 @@ def trend_section(d: ReportData, framework: Framework, history: pd.DataFrame) ->
             parts.append(f"Declined: {join_words(down)}.")
         if few:
             parts.append(f"Too few answers in both years to measure change: {join_words(few)}.")
+        if new:
+            parts.append(
+                f"Nothing to compare, every item being new in this version: {join_words(new)}."
+            )
         own_items = int(d.scores.loc[d.scores["dimension"] == "overall", "answered"].sum())
         n = int(ov.get("items_compared") or 0)
+        notes = comparison_notes(d)
         if is_change(ov.get("direction")) and n < own_items:
+            basis = f"were also answered in {since}" if not notes else "could be compared"
             parts.append(
-                f"Only {n} of this year's {own_items} answered items were also answered in "
-                f"{since}; changes are measured on those {n}."
+                f"Only {n} of this year's {own_items} answered items {basis}; changes are "
+                f"measured on those {n}."
+            )
+        if notes:
+            parts.append(notes)
+        if predecessor_sentence(d):
+            parts.append(
+                "The chart shows this organisation's own assessments only; the change is "
+                "measured against its predecessors."
+            )
+        elif version_sentence(d):
+            parts.append(
+                "The chart's earlier points were scored on version "
+                f"{join_words(str(v) for v in d.versions_then)}, whose items differ."
             )
         text = "<p>" + " ".join(parts) + "</p>"
     return (
@@ -759,7 +861,8 @@ def method_note(d: ReportData, framework: Framework, peer_names: list[str] | Non
         "<li><strong>Answered</strong> is the share of the items that apply (not N/A) that "
         f"have an answer. Below {LOW_EVIDENCE_BELOW:.0%} a score is marked <strong>low "
         "evidence</strong> (*): it rests on few answers and should be read with care.</li>"
-        "<li><strong>Peers</strong> are the other organisations assessed in the same year. "
+        "<li><strong>Peers</strong> are the other organisations assessed in the same year "
+        "on the same version of the question bank. "
         "The peer median is the middle peer score; the middle half of peers lies between the "
         "lower and upper quartiles (a quarter of peers score below that range and a quarter "
         "above). “Higher than 38% of its peers” means 38% of peers have a lower score, a "
@@ -775,7 +878,12 @@ def method_note(d: ReportData, framework: Framework, peer_names: list[str] | Non
         "year's applicable items, can be compared (for each dimension, and for hub, cycle "
         "and overall); otherwise the report says there are not enough comparable answers. "
         "Hub, cycle and overall changes average the dimensions with any comparable item, over "
-        "all the items compared.</li>"
+        "all the items compared. When the question bank changed version between the years, "
+        "an item is comparable only if it kept its meaning (the same statement, or reworded "
+        "with the same meaning); new and merged items still count among this year's "
+        "applicable items. An organisation formed from others (its predecessors) is compared "
+        "with the average, item by item, of their most recent earlier answers, and its own if "
+        "it has one.</li>"
         "<li><strong>Carried over.</strong> An answer copied from last year as a starting "
         "point is marked until the team confirms or changes it. Unconfirmed answers count in "
         "the scores but never in a change, and are listed; when they make up "

@@ -151,10 +151,12 @@ def _run_batch(
 def score_and_bundle(plan: Plan, bundle: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score every valid assessment once and write the bundle every notebook reads."""
     from ...scoring import item_table, score_table
+    from ...versions import Frameworks
     from ..data import Scored, write_bundle
 
     loaded = plan.loaded
-    items = item_table(loaded.assessments, plan.framework)
-    scores = score_table(loaded.assessments, plan.framework, items=items)
-    write_bundle(Scored(plan.framework, loaded.assessments, scores, items, []), bundle)
+    known = Frameworks.packaged()
+    items = item_table(loaded.assessments, known)
+    scores = score_table(loaded.assessments, known, items=items)
+    write_bundle(Scored(plan.framework, loaded.assessments, scores, items, [], known), bundle)
     return scores, items

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from ...assessment import normalise_code, normalise_period
 from ...benchmark.rules import MIN_PEERS
 from ...errors import EngageError
-from ...framework import Framework, load_framework
+from ...framework import Framework
 from ...store import LoadResult
+from ...versions import Frameworks
 
 if TYPE_CHECKING:  # the pool loads jupyter_client: not wanted to check a command line
     from .pool import Task
@@ -44,7 +45,7 @@ class BatchOptions:
 
 @dataclass
 class Plan:
-    framework: Framework
+    framework: Framework  # the dimensions (the same in every version)
     loaded: LoadResult
     period: str
     organisations: list[str]
@@ -89,9 +90,10 @@ def plan_batch(options: BatchOptions) -> Plan:
     """Load and validate everything and decide which pages to make; raise on a bad request."""
     from ..cache import load_folder
 
-    framework = load_framework()
+    frameworks = Frameworks.packaged()  # each file is scored against the version it records
+    framework = frameworks.newest
     cache = cache_file(Path(options.assessments)) if options.cache else None
-    loaded = load_folder(options.assessments, framework, cache)
+    loaded = load_folder(options.assessments, frameworks, cache)
     periods = loaded.periods()
     if not periods:
         bad = f" ({len(loaded.invalid_files)} invalid file(s))" if loaded.problems else ""
