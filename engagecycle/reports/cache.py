@@ -31,18 +31,20 @@ from .. import __version__, assessment, limits, store, yamlguard
 from ..assessment import Assessment
 from ..errors import PathError, ValidationFailed
 from ..files import write_private_json
-from ..framework import Framework, load_framework
+from ..framework import Framework
 from ..store import LoadResult, find_files, read_file, settle_duplicates
+from ..versions import Frameworks, as_frameworks
 
 CACHE_VERSION = 2  # 1 was a pickle in <out>/.cache
 CACHE_KIND = "engagecycle load cache"
 
 
-def _fingerprint(framework: Framework) -> str:
-    """Changes whenever the framework file or the validation code changes."""
+def _fingerprint(frameworks: Frameworks) -> str:
+    """Changes whenever a framework file or the validation code changes."""
     h = hashlib.sha256(__version__.encode())
     checks = (assessment.__file__, limits.__file__, yamlguard.__file__, store.__file__)
-    for path in (framework.source, *checks):
+    sources = [fw.source for _, fw in sorted(frameworks.by_version.items())]
+    for path in (*sources, *checks):
         try:
             h.update(Path(path).read_bytes())
         except OSError:
@@ -116,7 +118,7 @@ def _write_cache(path: Path, fingerprint: str, files: dict) -> None:
 
 def load_folder(
     folder: str | Path,
-    framework: Framework | None = None,
+    framework: Framework | Frameworks | None = None,
     cache_path: str | Path | None = None,
 ) -> LoadResult:
     """What `Store(folder).load_all()` returns, reusing `cache_path` for unchanged files.
@@ -125,7 +127,7 @@ def load_folder(
     read files alike, with the same messages as the store.
     """
     folder = Path(folder)
-    framework = framework or load_framework()
+    framework = as_frameworks(framework)  # default: every packaged version, as the store
     if not folder.is_dir():
         raise PathError(f"assessments folder not found: {folder}")
     files = find_files([folder])

@@ -9,7 +9,7 @@ it is JSON, so reading one can never run code (a pickle could).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from ..files import read_json, write_private_json
 from ..framework import Framework, load_framework
 from ..scoring import item_table, score_table
 from ..store import Store
+from ..versions import Frameworks
 
 BUNDLE_VERSION = 2  # 1 was a pickle
 BUNDLE_KIND = "engagecycle score bundle"
@@ -33,6 +34,13 @@ class Scored:
     scores: pd.DataFrame
     items: pd.DataFrame
     problems: list  # invalid files found while loading (reported, never fatal)
+    # every version the assessments may be on (each is scored against its own); `framework`
+    # is the one pages take dimension titles from (the fifteen dimensions are in every version)
+    frameworks: Frameworks = field(default_factory=Frameworks.packaged)
+
+    def framework_of(self, assessment: Assessment) -> Framework:
+        """The version `assessment` was answered with, as it was validated and scored."""
+        return self.frameworks.for_assessment(assessment)
 
 
 def find_folder(name: str | Path) -> Path:
@@ -51,11 +59,13 @@ def find_folder(name: str | Path) -> Path:
 
 
 def score_folder(folder: str | Path, framework: Framework | None = None) -> Scored:
+    """Load and score a folder: every packaged version side by side, or only `framework`."""
+    frameworks = Frameworks.only(framework) if framework else Frameworks.packaged()
     framework = framework or load_framework()
-    result = Store(find_folder(folder), framework).load_all()
-    items = item_table(result.assessments, framework)
-    scores = score_table(result.assessments, framework, items=items)
-    return Scored(framework, result.assessments, scores, items, result.problems)
+    result = Store(find_folder(folder), frameworks=frameworks).load_all()
+    items = item_table(result.assessments, frameworks)
+    scores = score_table(result.assessments, frameworks, items=items)
+    return Scored(framework, result.assessments, scores, items, result.problems, frameworks)
 
 
 def _frame(df: pd.DataFrame) -> dict:

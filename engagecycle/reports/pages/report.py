@@ -13,7 +13,9 @@ import pandas as pd
 
 from ...benchmark.report_data import ReportData, build_report_data
 from ...benchmark.rules import MIN_PEERS
+from ...framework import Framework
 from ..data import Scored, read_bundle, resolve_organisation, resolve_period, score_folder
+from . import duty_sections
 from . import report_sections as sections
 from .html import Html
 from .page import Page
@@ -25,6 +27,7 @@ class Report(Page):
         "wheel",
         "dimensions",
         "trend",
+        "duty",
         "strengths_priorities",
         "baton",
         "discussion",
@@ -40,10 +43,11 @@ class Report(Page):
         data: ReportData,
         history: pd.DataFrame,
         peer_names: list[str] | None,
+        framework: Framework | None = None,
     ):
         self.scored = scored
         self.data = data
-        self.framework = scored.framework
+        self.framework = framework or scored.framework
         self.history = history
         self.peer_names = peer_names
 
@@ -67,6 +71,17 @@ class Report(Page):
 
     def trend(self) -> Html:
         return Html(sections.trend_section(self.data, self.framework, self.history))
+
+    def duty(self) -> Html:
+        """The duty to involve: ratings from the tagged items, or one line on version 1."""
+        d = self.data
+        view = duty_sections.duty_views(self.scored, d.period, [d.organisation]).get(d.organisation)
+        items = self.scored.items
+        own = items[
+            items["organisation"].astype(str).eq(d.organisation)
+            & items["period"].astype(str).eq(d.period)
+        ]
+        return Html(duty_sections.report_section(view, self.framework, own))
 
     def strengths_priorities(self) -> Html:
         return Html(sections.strengths_priorities(self.data, self.framework))
@@ -116,11 +131,13 @@ def prepare(
         own = next(a for a in scored.assessments if a.key == (org, per))
         group = own.peer_group
     today = date.fromisoformat(str(as_of)) if as_of else None
+    this = next(a for a in scored.assessments if a.key == (org, per))
+    framework = scored.framework_of(this)  # its own version's items, statements and tags
     data = build_report_data(
         scored.scores,
         scored.items,
         scored.assessments,
-        scored.framework,
+        framework,
         org,
         per,
         peer_group=group or None,
@@ -135,7 +152,7 @@ def prepare(
             for a in scored.assessments
             if a.period == per and a.code != org and (not group or a.peer_group == group)
         )
-    return Report(scored, data, history, peer_names)
+    return Report(scored, data, history, peer_names, framework)
 
 
 def _truthy(value) -> bool:

@@ -154,7 +154,8 @@ def score_and_bundle(plan: Plan, bundle: Path) -> tuple[pd.DataFrame, pd.DataFra
     from ..data import Scored, write_bundle
 
     loaded = plan.loaded
-    items = item_table(loaded.assessments, plan.framework)
-    scores = score_table(loaded.assessments, plan.framework, items=items)
-    write_bundle(Scored(plan.framework, loaded.assessments, scores, items, []), bundle)
+    items = item_table(loaded.assessments, plan.frameworks)
+    scores = score_table(loaded.assessments, plan.frameworks, items=items)
+    scored = Scored(plan.framework, loaded.assessments, scores, items, [], plan.frameworks)
+    write_bundle(scored, bundle)
     return scores, items

@@ -18,6 +18,7 @@ from ...benchmark.rules import MIN_PEERS
 from ...errors import EngageError
 from ...framework import Framework, load_framework
 from ...store import LoadResult
+from ...versions import Frameworks
 from .pool import Task
 
 
@@ -47,6 +48,8 @@ class Plan:
     organisations: list[str]
     all_in_period: bool
     dimensions: list[str]
+    # every version the assessments may be on; `framework` names the dimensions (the same in all)
+    frameworks: Frameworks = field(default_factory=Frameworks.packaged)
 
 
 def parse_dimensions(value: str | None, framework: Framework) -> list[str]:
@@ -87,8 +90,9 @@ def plan_batch(options: BatchOptions) -> Plan:
     from ..cache import load_folder
 
     framework = load_framework()
+    frameworks = Frameworks.packaged()
     cache = cache_file(Path(options.assessments)) if options.cache else None
-    loaded = load_folder(options.assessments, framework, cache)
+    loaded = load_folder(options.assessments, frameworks, cache)
     periods = loaded.periods()
     if not periods:
         bad = f" ({len(loaded.invalid_files)} invalid file(s))" if loaded.problems else ""
@@ -126,7 +130,7 @@ def plan_batch(options: BatchOptions) -> Plan:
         all_in = set(wanted) == set(codes)
         codes = sorted(set(wanted))
     dims = list(options.dimensions or [])
-    return Plan(framework, loaded, period, codes, all_in, dims)
+    return Plan(framework, loaded, period, codes, all_in, dims, frameworks)
 
 
 def make_tasks(plan: Plan, options: BatchOptions, folder: Path, bundle: Path) -> list[Task]:
