@@ -39,8 +39,9 @@ CACHE_VERSION = 2  # 1 was a pickle in <out>/.cache
 CACHE_KIND = "engagecycle load cache"
 
 
-def _fingerprint(frameworks: Frameworks) -> str:
+def _fingerprint(frameworks: Framework | Frameworks) -> str:
     """Changes whenever a framework file or the validation code changes."""
+    frameworks = as_frameworks(frameworks)
     h = hashlib.sha256(__version__.encode())
     checks = (assessment.__file__, limits.__file__, yamlguard.__file__, store.__file__)
     sources = [fw.source for _, fw in sorted(frameworks.by_version.items())]

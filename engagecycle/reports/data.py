@@ -9,7 +9,7 @@ it is JSON, so reading one can never run code (a pickle could).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -36,7 +36,14 @@ class Scored:
     problems: list  # invalid files found while loading (reported, never fatal)
     # every version the assessments may be on (each is scored against its own); `framework`
     # is the one pages take dimension titles from (the fifteen dimensions are in every version)
-    frameworks: Frameworks = field(default_factory=Frameworks.packaged)
+    frameworks: Frameworks | None = None
+
+    def __post_init__(self) -> None:
+        if self.frameworks is None:  # every packaged version, unless pinned to another bank
+            packaged = Frameworks.packaged()
+            fw = self.framework
+            same = packaged.by_version.get(fw.version) is fw
+            self.frameworks = packaged if same else Frameworks.only(fw)
 
     def framework_of(self, assessment: Assessment) -> Framework:
         """The version `assessment` was answered with, as it was validated and scored."""

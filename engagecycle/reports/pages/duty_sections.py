@@ -132,6 +132,8 @@ def report_section(view: DutyView | None, framework: Framework, items: pd.DataFr
     beside each item id); `view` is None only when the organisation has no rows at all.
     """
     head = f"<section class='duty-section'><h2>{TITLE}</h2>"
+    if view is not None and view.tagged:  # starts a printed page; one line does not
+        head = head.replace("'duty-section'", "'duty-section tagged'")
     if view is None:
         return head + "<p>No answers were found to rate.</p></section>"
     if not view.tagged:
@@ -154,7 +156,8 @@ def report_section(view: DutyView | None, framework: Framework, items: pd.DataFr
         f"<p>The ten principles: {_count_words(pc)}.{_reds(principles)} The three limbs of "
         f"the duty to involve: {limb_words}.</p>",
         f"<p class='muted small'>{esc(RULE)} Each row names the items it rests on with the "
-        "answer given (* below Developing); their statements are listed after the tables.</p>",
+        "answer given (* below Developing); what each item says is listed at the end of the "
+        "report.</p>",
     ]
     for group, caption in GROUPS:
         ratings = view.group(group)
@@ -163,12 +166,12 @@ def report_section(view: DutyView | None, framework: Framework, items: pd.DataFr
         first = {"principle": "Principle", "duty": "Limb of the duty", "domain": "Domain"}[group]
         rows = "".join(_report_row(r, answers) for r in ratings)
         parts.append(
-            f"<table class='duty'><caption>{esc(caption)}</caption><thead><tr>"
+            f"<table class='duty{'' if group == 'principle' else ' short'}'>"
+            f"<caption>{esc(caption)}</caption><thead><tr>"
             f"<th class='what'>{first}</th><th class='rating'>Rating</th>"
             "<th class='num'>Answered</th><th>Why</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-    parts.append(_items_table(view, framework, answers))
     parts.append("</section>")
     return "".join(parts)
 
@@ -185,7 +188,14 @@ def _report_row(r: Rating, answers: dict[str, pd.Series]) -> str:
     )
 
 
-def _items_table(view: DutyView, framework: Framework, answers: dict[str, pd.Series]) -> str:
+def items_appendix(view: DutyView | None, framework: Framework, items: pd.DataFrame) -> str:
+    """Reference matter at the end of the report: every tagged item, its answer and tags.
+
+    Nothing for an assessment without tags (the section has said why already).
+    """
+    if view is None or not view.tagged:
+        return ""
+    answers = {str(r["item"]): r for _, r in items.iterrows()}
     tagged = {i for r in view.ratings for i in r.items}
     rows = []
     for item in framework.items.values():
@@ -210,13 +220,16 @@ def _items_table(view: DutyView, framework: Framework, answers: dict[str, pd.Ser
             f"<td>{esc('; '.join(towards))}</td></tr>"
         )
     return (
-        "<h3>The items behind these ratings</h3>"
+        "<section class='duty-items-section'><h2>The items behind the duty to involve ratings"
+        "</h2><p>What each item tagged to a principle, a limb of the duty or a national domain "
+        "says, the team's answer and what it counts towards (see “The duty to involve: what "
+        "these answers show”).</p>"
         "<table class='compact duty-items'><thead><tr><th>Item</th><th>Statement</th>"
         "<th class='num'>Answer</th><th>Counts towards</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         "<p class='muted'>Answer: the level agreed (0 Not started to 4 Embedded), or the median "
         "of individual ratings; * below Developing. Domains are those of the national "
-        "assessment used from 2016/17 to 2020/21.</p>"
+        "assessment used from 2016/17 to 2020/21.</p></section>"
     )
 
 
