@@ -40,6 +40,13 @@ NO_TAGS = (
     "to the duty to involve, the principles or the national domains, so these answers cannot "
     "be read against them. Assessments on version 2 or later can."
 )
+RULE_WORDS = (
+    "Only the items tagged with it count, N/A left out. It needs at least "
+    f"{MIN_ANSWERED} of them answered, and at least half of those that apply; otherwise there "
+    f"is not enough evidence. Red when the average of the answers is below {RED_BELOW:g} (Not "
+    f"started or Emerging); green when it is {GREEN_FROM:g} (Established) or more and no "
+    f"answered item is below {WEAK_BELOW:g} (Developing); amber otherwise."
+)
 GROUPS = (
     ("principle", "The ten principles (2022 statutory guidance)"),
     ("duty", "The three limbs of the duty to involve"),
@@ -201,3 +208,49 @@ def _shown(average: float) -> str:
         if float(one) >= bound > round(average, 9):
             return f"{average:.2f}"
     return one
+
+
+DUTY_TABLE_COLUMNS = [
+    "organisation",
+    "name",
+    "version",
+    "group",
+    "key",
+    "label",
+    "rating",
+    "answered",
+    "applicable",
+    "average",
+    "reason",
+]
+
+
+def duty_table(views: dict[str, DutyView], names: dict[str, str]) -> pd.DataFrame:
+    """Every view as rows for a spreadsheet: one per organisation and rating.
+
+    An assessment without tags gets one row saying so (rating "not rated"), so a filter on
+    the sheet never silently drops an organisation.
+    """
+    rows = []
+    for code, v in views.items():
+        name = names.get(code, code)
+        if not v.tagged:
+            rows.append((code, name, v.version, "", "", "", "not rated", None, None, None, v.note))
+            continue
+        for r in v.ratings:
+            rows.append(
+                (
+                    code,
+                    name,
+                    v.version,
+                    r.group,
+                    r.key,
+                    r.label,
+                    r.rating,
+                    r.answered,
+                    r.applicable,
+                    r.average,
+                    r.reason,
+                )
+            )
+    return pd.DataFrame(rows, columns=DUTY_TABLE_COLUMNS)

@@ -29,6 +29,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from engagecycle.duty import AMBER, NOT_ENOUGH, RED, SELF_ASSESSMENT, DutyView, Rating
@@ -228,3 +229,39 @@ def test_the_whole_overview_names_each_rated_organisation_once_in_the_panel(fold
     row = re.search(r"<tr data-org='T04'>(.*?)</tr>", panel).group(1)
     assert set(badges(row).values()) == {"Too few"} and len(badges(row)) == 13
     assert "3 of the 4 organisations" in panel
+
+
+def test_the_batch_summary_workbook_has_a_duty_sheet_that_agrees_with_the_reports(folder, tmp_path):
+    # the batch's own path: plan (loads every version), score, duty rows, summary.xlsx
+    import openpyxl
+
+    from engagecycle.reports.run.outputs import duty_summary
+    from engagecycle.reports.run.plan import BatchOptions, plan_batch
+    from engagecycle.reports.summary import write_summary_xlsx
+    from engagecycle.reports.summary_book import HEADER_ROW
+    from engagecycle.scoring import item_table, score_table
+
+    plan = plan_batch(BatchOptions(assessments=folder, period="2025/26", cache=False))
+    assert plan.organisations == ["T01", "T02", "T03"] and not plan.loaded.problems
+    items = item_table(plan.loaded.assessments, plan.frameworks)
+    scores = score_table(plan.loaded.assessments, plan.frameworks, items=items)
+    duty = duty_summary(plan, scores, items)
+    path = write_summary_xlsx(
+        scores.iloc[:0], pd.DataFrame(), tmp_path / "summary.xlsx", period="2025/26", duty=duty
+    )
+    sheet = openpyxl.load_workbook(path)["Duty to involve"]
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    group = {"Principle": "principle", "Limb of the duty": "duty", "Domain": "domain"}
+    got = {(r[0], f"{group[r[3]]}:{r[4]}"): r[6] for r in rows if r[3]}
+    for code in ("T01", "T02"):
+        report = badges(prepare(code, "2025/26", assessments=str(folder)).duty().html)
+        assert {k: got[code, k] for k in report} == report, code
+    t01 = {(r[3], r[4]): r for r in rows if r[0] == "T01"}
+    assert t01["Limb of the duty", "c"][7:10] == (5, 8, pytest.approx(2.4))
+    assert t01["Limb of the duty", "c"][10] == (
+        "Amber: 5 of 8 tagged items answered, average 2.4; governance.7 is below Developing."
+    )
+    (t03,) = [r for r in rows if r[0] == "T03"]
+    assert t03[6] == "not rated" and "version 1" in t03[10]
+    assert "own self-assessment" in sheet["A3"].value
+    assert SECRET not in str(rows)

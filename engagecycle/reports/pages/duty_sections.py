@@ -18,12 +18,10 @@ import pandas as pd
 from ...duty import (
     AMBER,
     GREEN,
-    GREEN_FROM,
     GROUPS,
-    MIN_ANSWERED,
     NOT_ENOUGH,
     RED,
-    RED_BELOW,
+    RULE_WORDS,
     WEAK_BELOW,
     WORDS,
     DutyView,
@@ -41,13 +39,7 @@ SHORT = {GREEN: "Green", AMBER: "Amber", RED: "Red", NOT_ENOUGH: "Too few"}
 COUNT_WORDS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NOT_ENOUGH: "Too few to rate"}
 LIMB_WORDS = {"a": "planning", "b": "proposals for change", "c": "decisions"}
 
-RULE = (
-    "How each is rated: only the items tagged with it count, N/A left out. It needs at "
-    f"least {MIN_ANSWERED} of them answered, and at least half of those that apply; "
-    "otherwise there is not enough evidence. Red when the average of the answers is below "
-    f"{RED_BELOW:g} (Not started or Emerging); green when it is {GREEN_FROM:g} (Established) "
-    f"or more and no answered item is below {WEAK_BELOW:g} (Developing); amber otherwise."
-)
+RULE = "How each is rated: " + RULE_WORDS[0].lower() + RULE_WORDS[1:]
 
 
 def duty_views(scored: Scored, period: str, organisations: Iterable[str]) -> dict[str, DutyView]:
