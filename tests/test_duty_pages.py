@@ -265,3 +265,19 @@ def test_the_batch_summary_workbook_has_a_duty_sheet_that_agrees_with_the_report
     assert t03[6] == "not rated" and "version 1" in t03[10]
     assert "own self-assessment" in sheet["A3"].value
     assert SECRET not in str(rows)
+
+
+def test_an_answer_copied_from_last_year_is_marked_where_it_is_listed():
+    rating = Rating(
+        "duty", "a", "Planning", AMBER, ("a.1", "a.2"), 2, 2, 2.0, ("a.1",), ("a.1",), "r"
+    )
+    view = DutyView("C01", "2025/26", 2, True, (rating,))
+    rows = pd.DataFrame(
+        [
+            {"item": "a.1", "status": "answered", "value": 1.0, "carried_over": True},
+            {"item": "a.2", "status": "answered", "value": 3.0, "carried_over": False},
+        ]
+    )
+    html = report_section(view, V2, rows)
+    assert "a.1 <strong>1</strong>*†" in html and "a.2 <strong>3</strong></span>" in html
+    assert "† copied from last year and not yet confirmed" in html

@@ -73,8 +73,10 @@ def _answer(row: pd.Series | None) -> str:
     status = row["status"]
     if status == "answered":
         value = float(row["value"])
-        text = f"{value:g}"
-        return f"<strong>{text}</strong>" if value >= WEAK_BELOW else f"<strong>{text}</strong>*"
+        mark = "*" if value < WEAK_BELOW else ""
+        if "carried_over" in row and bool(row["carried_over"]):
+            mark += "†"  # copied from last year and not yet confirmed
+        return f"<strong>{value:g}</strong>{mark}"
     if status == "na":
         return "N/A"
     if status == "unknown":
@@ -148,8 +150,8 @@ def report_section(view: DutyView | None, framework: Framework, items: pd.DataFr
         f"<p>The ten principles: {_count_words(pc)}.{_reds(principles)} The three limbs of "
         f"the duty to involve: {limb_words}.</p>",
         f"<p class='muted small'>{esc(RULE)} Each row names the items it rests on with the "
-        "answer given (* below Developing); what each item says is listed at the end of the "
-        "report.</p>",
+        "answer given (* below Developing; † copied from last year and not yet confirmed); what "
+        "each item says is listed at the end of the report.</p>",
     ]
     for group, caption in GROUPS:
         ratings = view.group(group)
@@ -220,7 +222,8 @@ def items_appendix(view: DutyView | None, framework: Framework, items: pd.DataFr
         "<th class='num'>Answer</th><th>Counts towards</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         "<p class='muted'>Answer: the level agreed (0 Not started to 4 Embedded), or the median "
-        "of individual ratings; * below Developing. Domains are those of the national "
+        "of individual ratings; * below Developing; † copied from last year and not yet "
+        "confirmed. Domains are those of the national "
         "assessment used from 2016/17 to 2020/21.</p></section>"
     )
 
