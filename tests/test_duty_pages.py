@@ -281,3 +281,14 @@ def test_an_answer_copied_from_last_year_is_marked_where_it_is_listed():
     html = report_section(view, V2, rows)
     assert "a.1 <strong>1</strong>*†" in html and "a.2 <strong>3</strong></span>" in html
     assert "† copied from last year and not yet confirmed" in html
+
+
+def test_a_report_read_from_the_batch_bundle_rates_as_from_the_folder(folder, tmp_path):
+    # the batch's pages read a bundle: it must carry version 2 assessments as they are
+    from engagecycle.reports.data import score_folder, write_bundle
+
+    bundle = write_bundle(score_folder(folder), tmp_path / "private" / "bundle.json")
+    for code in ("T01", "T03"):
+        direct = prepare(code, "2025/26", assessments=str(folder)).duty().html
+        via = prepare(code, "2025/26", bundle=str(bundle)).duty().html
+        assert via == direct, code
