@@ -145,8 +145,7 @@ def report_section(view: DutyView | None, framework: Framework, items: pd.DataFr
     parts = [
         head,
         f"<p class='selfassess'><strong>A self-assessment.</strong> {esc(view.basis)} "
-        "They show what the team's own answers say about the duty; they are not a judgement "
-        "on whether it was met.</p>",
+        "They show what the team's answers say about the duty, not whether it was met.</p>",
         f"<p>The ten principles: {_count_words(pc)}.{_reds(principles)} The three limbs of "
         f"the duty to involve: {limb_words}.</p>",
         f"<p class='muted small'>{esc(RULE)} Each row names the items it rests on with the "
