@@ -125,9 +125,8 @@ def report_section(view: DutyView | None, framework: Framework, items: pd.DataFr
     `items` are the organisation's item-table rows for the period (for the answers shown
     beside each item id); `view` is None only when the organisation has no rows at all.
     """
-    head = f"<section class='duty-section'><h2>{TITLE}</h2>"
-    if view is not None and view.tagged:  # starts a printed page; one line does not
-        head = head.replace("'duty-section'", "'duty-section tagged'")
+    tagged = " tagged" if view is not None and view.tagged else ""  # starts a printed page
+    head = f"<section class='duty-section{tagged}'><h2>{TITLE}</h2>"
     if view is None:
         return head + "<p>No answers were found to rate.</p></section>"
     if not view.tagged:
