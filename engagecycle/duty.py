@@ -40,6 +40,13 @@ NO_TAGS = (
     "to the duty to involve, the principles or the national domains, so these answers cannot "
     "be read against them. Assessments on version 2 or later can."
 )
+RULE_WORDS = (
+    "Only the items tagged with it count, N/A left out. It needs at least "
+    f"{MIN_ANSWERED} of them answered, and at least half of those that apply; otherwise there "
+    f"is not enough evidence. Red when the average of the answers is below {RED_BELOW:g} (Not "
+    f"started or Emerging); green when it is {GREEN_FROM:g} (Established) or more and no "
+    f"answered item is below {WEAK_BELOW:g} (Developing); amber otherwise."
+)
 GROUPS = (
     ("principle", "The ten principles (2022 statutory guidance)"),
     ("duty", "The three limbs of the duty to involve"),
@@ -107,7 +114,21 @@ def duty_view(items: pd.DataFrame, framework: Framework) -> DutyView:
         return DutyView(
             org, period, framework.version, False, (), NO_TAGS.format(version=framework.version)
         )
-    rows = items.set_index("item")
+    # plain tuples once: rating 18 groups from them is ~30 times quicker than from DataFrame
+    # slices, which matters when the overview rates every organisation in a period
+    answers = dict(
+        zip(
+            items["item"],
+            zip(
+                items["status"],
+                items["value"],
+                items["weight"],
+                items["carried_over"],
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
     ratings = []
     for group, labels, tags_of in (
         ("principle", framework.principles, lambda i: i.principles),
@@ -116,7 +137,7 @@ def duty_view(items: pd.DataFrame, framework: Framework) -> DutyView:
     ):
         for key, label in labels.items():
             tagged = tuple(i.id for i in framework.items.values() if key in tags_of(i))
-            ratings.append(rate(group, str(key), label, rows.loc[list(tagged)]))
+            ratings.append(_rate(group, str(key), label, [(i, answers[i]) for i in tagged]))
     return DutyView(org, period, framework.version, True, tuple(ratings))
 
 
@@ -125,12 +146,21 @@ def rate(group: str, key: str, label: str, rows: pd.DataFrame) -> Rating:
 
     `rows` are the item-table rows of its tagged items, indexed by item id.
     """
-    tagged = tuple(rows.index)
-    applicable_rows = rows[rows["status"].ne("na")]
-    answered_rows = applicable_rows[applicable_rows["status"].eq("answered")]
+    answers = zip(rows["status"], rows["value"], rows["weight"], rows["carried_over"], strict=True)
+    return _rate(group, key, label, list(zip(rows.index, answers, strict=True)))
+
+
+Answer = tuple[str, float, float, bool]  # status, value, weight, carried over
+
+
+def _rate(group: str, key: str, label: str, rows: list[tuple[str, Answer]]) -> Rating:
+    """`rate` on (item id, answer) pairs, in the tagged items' order."""
+    tagged = tuple(str(i) for i, _ in rows)
+    applicable_rows = [(i, a) for i, a in rows if a[0] != "na"]
+    answered_rows = [(str(i), a) for i, a in applicable_rows if a[0] == "answered"]
     applicable, answered = len(applicable_rows), len(answered_rows)
     na = len(rows) - applicable
-    unconfirmed = tuple(answered_rows.index[answered_rows["carried_over"].astype(bool)])
+    unconfirmed = tuple(i for i, a in answered_rows if bool(a[3]))
 
     def rated(rating: str, average: float | None, below: tuple[str, ...], reason: str) -> Rating:
         return Rating(
@@ -160,9 +190,10 @@ def rate(group: str, key: str, label: str, rows: pd.DataFrame) -> Rating:
             f"least half of those that apply."
         )
         return rated(NOT_ENOUGH, None, (), reason)
-    weights = answered_rows["weight"].astype(float)
-    average = float((answered_rows["value"] * weights).sum() / weights.sum())
-    below = tuple(answered_rows.index[answered_rows["value"].lt(WEAK_BELOW)])
+    weights = [float(a[2]) for _, a in answered_rows]
+    values = [float(a[1]) for _, a in answered_rows]
+    average = sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    below = tuple(i for (i, _), v in zip(answered_rows, values, strict=True) if v < WEAK_BELOW)
     exact = round(average, 9)  # as the level bands: 2.5 computed as 2.4999999 is still 2.5
     if exact < RED_BELOW:
         rating = RED
@@ -208,3 +239,49 @@ def _shown(average: float) -> str:
         if float(one) >= bound > round(average, 9):
             return f"{average:.2f}"
     return one
+
+
+DUTY_TABLE_COLUMNS = [
+    "organisation",
+    "name",
+    "version",
+    "group",
+    "key",
+    "label",
+    "rating",
+    "answered",
+    "applicable",
+    "average",
+    "reason",
+]
+
+
+def duty_table(views: dict[str, DutyView], names: dict[str, str]) -> pd.DataFrame:
+    """Every view as rows for a spreadsheet: one per organisation and rating.
+
+    An assessment without tags gets one row saying so (rating "not rated"), so a filter on
+    the sheet never silently drops an organisation.
+    """
+    rows: list[tuple[object, ...]] = []
+    for code, v in views.items():
+        name = names.get(code, code)
+        if not v.tagged:
+            rows.append((code, name, v.version, "", "", "", "not rated", None, None, None, v.note))
+            continue
+        for r in v.ratings:
+            rows.append(
+                (
+                    code,
+                    name,
+                    v.version,
+                    r.group,
+                    r.key,
+                    r.label,
+                    r.rating,
+                    r.answered,
+                    r.applicable,
+                    r.average,
+                    r.reason,
+                )
+            )
+    return pd.DataFrame(rows, columns=DUTY_TABLE_COLUMNS)

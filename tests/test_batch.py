@@ -298,7 +298,22 @@ def test_summary_peer_and_change_columns_match_the_report_figures(work, period_d
 @pytest.mark.notebook
 def test_summary_xlsx_has_every_row_and_neutralised_actions(period_dir):
     wb = openpyxl.load_workbook(period_dir / "summary.xlsx")
-    assert wb.sheetnames == ["Scores", "Levels", "Answered", "Changes", "Actions", "Data", "About"]
+    assert wb.sheetnames == [
+        "Scores",
+        "Levels",
+        "Answered",
+        "Changes",
+        "Actions",
+        "Duty to involve",
+        "Data",
+        "About",
+    ]
+    # the demo is on version 1: every organisation listed once, "not rated", saying why
+    duty = list(
+        wb["Duty to involve"].iter_rows(min_row=summary_book.HEADER_ROW + 1, values_only=True)
+    )
+    assert sorted(r[0] for r in duty) == sorted(CHOSEN)
+    assert {r[6] for r in duty} == {"not rated"} and all("no tags" in r[10] for r in duty)
     head = summary_book.HEADER_ROW
     rows = list(wb["Data"].iter_rows(min_row=head, values_only=True))
     assert list(rows[0]) == SUMMARY_COLUMNS and len(rows) == 1 + len(CHOSEN) * 18

@@ -125,3 +125,30 @@ def test_a_long_table_repeats_its_header_on_every_page(tmp_path):
     for n in holding:
         header = [x for x in pages[n - 1] if x.startswith("Dimension Action Owner")]
         assert header, f"page {n} has action rows but no header row"
+
+
+def test_the_duty_to_involve_section_prints_whole_headings_and_text_labels(tmp_path):
+    # a version 2 assessment: its duty section (three tables and the item list) in the PDF
+    from engagecycle.framework import load_framework
+
+    v2 = load_framework(version=2)
+    folder = tmp_path / "assessments"
+    store = Store(folder)
+    a = store.create("V01", "2025/26", "Vetchley ICB", framework=v2)
+    for n, item in enumerate(v2.items):
+        if n % 4:  # three quarters answered, levels 0 to 4 in turn
+            a.set_level(item, n % 5)
+    store.save(a)
+    result = render_report("V01", "2025/26", tmp_path, assessments=folder, pdf=True)
+    html = result.html.read_text(encoding="utf-8")
+    pages = check_layout(result.pdf, html, tmp_path)
+    title = "The duty to involve: what these answers show"
+    (start,) = where(pages, title)
+    for sub in ("The three limbs of the duty to involve",):
+        for n in where(pages, sub):
+            assert pages[n - 1].index(sub) < len(pages[n - 1]) - 1, f"{sub!r} ends page {n}"
+    # the ratings print as words (a greyscale page loses nothing), beside the reasons
+    text = " ".join(" ".join(p) for p in pages[start - 1 :])
+    assert re.search(r"\b(Green|Amber|Red|Not enough evidence)\b", text)
+    assert "tagged items answered" in text
+    assert "own self-assessment" in text

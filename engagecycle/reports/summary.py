@@ -49,11 +49,18 @@ def write_summary_xlsx(
     framework: Framework | None = None,
     period: str = "",
     about: Sequence[tuple[str, str]] = (),
+    duty: pd.DataFrame | None = None,
 ) -> Path:
     """summary.xlsx, formatted for people (see `summary_book`), with the tidy table inside."""
     from ..framework import load_framework
     from .summary_book import write_summary_book
 
     return write_summary_book(
-        table, actions, Path(path), framework or load_framework(), period=period, about=about
+        table,
+        actions,
+        Path(path),
+        framework or load_framework(),
+        period=period,
+        about=about,
+        duty=duty,
     )

@@ -33,7 +33,7 @@ from ..levels import LEVELS, band_index
 from ..scoring import LOW_EVIDENCE_BELOW
 from ..spreadsheet.safe import put, save_workbook
 
-SHEETS = ("Scores", "Levels", "Answered", "Changes", "Actions", "Data", "About")
+SHEETS = ("Scores", "Levels", "Answered", "Changes", "Actions", "Duty to involve", "Data", "About")
 HEADER_ROW = 5  # rows 1-4: title, legend, note, blank
 SCORE_FORMAT = "0.0"
 LOW_SCORE_FORMAT = '0.0"*"'  # the number stays a number; the star marks low evidence
@@ -257,8 +257,13 @@ def write_summary_book(
     *,
     period: str = "",
     about: Sequence[tuple[str, str]] = (),
+    duty: pd.DataFrame | None = None,
 ) -> Path:
-    """Write summary.xlsx; see the module docstring for the sheets."""
+    """Write summary.xlsx; see the module docstring for the sheets.
+
+    `duty` is `duty.duty_table` for the organisations (the "Duty to involve" sheet); without
+    it the sheet says it was not given.
+    """
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -415,6 +420,8 @@ def write_summary_book(
         sh.append(cells)
     sh.finish()
 
+    _duty_sheet(wb, s, duty, when)
+
     # --- Data: the tidy table (as summary.csv), formatted, for analysts
     sh = _Sheet(
         wb,
@@ -454,12 +461,84 @@ def write_summary_book(
             "Answers carried over from the year before that the team has not confirmed; they "
             f"count in scores, never in change. Reports warn from {UNCONFIRMED_WARN_SHARE:.0%}.",
         ),
-        ("Sheets", "Scores, Levels, Answered, Changes, Actions; Data is the tidy table."),
+        (
+            "Duty to involve",
+            "Each principle, limb of the duty and national domain rated from the items tagged "
+            "with it (version 2 or later), by the rule in docs/scoring.md section 9. These are "
+            "self-assessments: the organisations' own answers, not checked by anyone else.",
+        ),
+        (
+            "Sheets",
+            "Scores, Levels, Answered, Changes, Actions, Duty to involve; Data is the tidy table.",
+        ),
     ]
     ws.append([_styled(ws, "About this workbook", s.title_font)])
     for key, value in about_rows:
         ws.append([_styled(ws, key, s.bold), _styled(ws, value, None, s.wrap)])
     return save_workbook(wb, path)
+
+
+RAG_FILLS = {
+    "green": ("007F3B", "FFFFFF"),
+    "amber": ("FFB81C", "212B32"),
+    "red": ("8A1538", "FFFFFF"),
+}
+GROUP_WORDS = {"principle": "Principle", "duty": "Limb of the duty", "domain": "Domain"}
+
+
+def _duty_sheet(wb, s: _Styles, duty: pd.DataFrame | None, when: str) -> None:
+    """One row per organisation and rating, with its reason, as in each report's section."""
+    from openpyxl.styles import Font, PatternFill
+
+    from ..duty import RULE_WORDS, SELF_ASSESSMENT, WORDS
+
+    sh = _Sheet(
+        wb,
+        s,
+        "Duty to involve",
+        f"The duty to involve: what these answers show{when}",
+        f"Self-assessments: {SELF_ASSESSMENT} {RULE_WORDS}",
+    )
+    sh.start(
+        [
+            "Code",
+            "Organisation",
+            "Version",
+            "Rated",
+            "Number",
+            "What",
+            "Rating",
+            "Answered",
+            "Applicable",
+            "Average",
+            "Why",
+        ],
+        [8, 30, 8, 16, 8, 48, 20, 10, 10, 9, 90],
+        3,
+    )
+    styles = {
+        k: (PatternFill("solid", fgColor=bg), Font(bold=True, color=fg))
+        for k, (bg, fg) in RAG_FILLS.items()
+    }
+    for r in [] if duty is None else duty.to_dict("records"):
+        fill, font = styles.get(r["rating"], (None, None))
+        word = WORDS.get(r["rating"], r["rating"])
+        sh.append(
+            [
+                sh.cell(r["organisation"], font=s.bold),
+                sh.cell(r["name"]),
+                sh.cell(r["version"]),
+                sh.cell(GROUP_WORDS.get(r["group"], r["group"]) or None),
+                sh.cell(r["key"] or None),
+                sh.cell(r["label"] or None, align=s.wrap),
+                sh.cell(word, fill=fill, font=font),
+                sh.cell(r["answered"]),
+                sh.cell(r["applicable"]),
+                sh.cell(r["average"], fmt="0.00"),
+                sh.cell(r["reason"], align=s.wrap),
+            ]
+        )
+    sh.finish()
 
 
 def _styled(ws, value, font=None, align=None):

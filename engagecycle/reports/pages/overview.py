@@ -34,6 +34,7 @@ from ...scoring import LOW_EVIDENCE_BELOW
 from ...words import dimension_short, handover_name, join_words, plural
 from ..data import Scored, read_bundle, resolve_period, score_folder
 from ..tables import OverviewData, build_overview, top_movers, weakest_stage
+from .duty_sections import duty_views, overview_panel
 from .html import Html, cap_first, esc, figure_html, kpi_card, level_badge, missing, num, pct
 from .links import dimension_link, link_href, linked, report_link
 from .page import Page
@@ -616,6 +617,7 @@ class Overview(Page):
         "handovers",
         "completeness",
         "organisations",
+        "duty",
         "method",
     )
 
@@ -659,6 +661,21 @@ class Overview(Page):
 
     def organisations(self) -> Html:
         return Html(organisations_section(self.data, self.report_links))
+
+    def duty(self) -> Html:
+        """Every organisation's principles and limbs, from the same call as its report."""
+        orgs = self.data.organisations.sort_values("organisation")
+        codes = [str(c) for c in orgs["organisation"]]
+        views = duty_views(self.scored, self.data.period, codes)
+        names = dict(zip(codes, orgs["name"].astype(str), strict=True))
+        period = period_slug(self.data.period)
+
+        def link(code: str, name: str) -> str:
+            href = link_href(self.report_links, "report_links", organisation=code, period=period)
+            return linked(esc(name), href)
+
+        ordered = {c: views[c] for c in codes if c in views}
+        return Html(overview_panel(ordered, names, self.data.period, link))
 
     def method(self) -> Html:
         return Html(method_note(self.data))

@@ -8,12 +8,15 @@ section), so it reads well in JupyterLab and all the logic is tested here.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
 from ...benchmark.report_data import ReportData, build_report_data
 from ...benchmark.rules import MIN_PEERS
+from ...duty import DutyView
 from ..data import Scored, read_bundle, resolve_organisation, resolve_period, score_folder
+from . import duty_sections
 from . import report_sections as sections
 from .html import Html
 from .page import Page
@@ -26,12 +29,14 @@ class Report(Page):
         "dimensions",
         "trend",
         "strengths_priorities",
+        "duty",
         "baton",
         "discussion",
         "unconfirmed",
         "evidence",
         "actions",
         "method",
+        "duty_items",
     )
 
     def __init__(
@@ -68,6 +73,23 @@ class Report(Page):
     def trend(self) -> Html:
         return Html(sections.trend_section(self.data, self.framework, self.history))
 
+    @cached_property
+    def duty_data(self) -> tuple[DutyView | None, pd.DataFrame]:
+        """This assessment's duty-to-involve view (the overview's call) and its item rows."""
+        d = self.data
+        views = duty_sections.duty_views(self.scored, d.period, [d.organisation])
+        items = self.scored.items
+        own = items[
+            items["organisation"].astype(str).eq(d.organisation)
+            & items["period"].astype(str).eq(d.period)
+        ]
+        return views.get(d.organisation), own
+
+    def duty(self) -> Html:
+        """The duty to involve: ratings from the tagged items, or one line on version 1."""
+        view, own = self.duty_data
+        return Html(duty_sections.report_section(view, self.framework, own))
+
     def strengths_priorities(self) -> Html:
         return Html(sections.strengths_priorities(self.data, self.framework))
 
@@ -88,6 +110,11 @@ class Report(Page):
 
     def method(self) -> Html:
         return Html(sections.method_note(self.data, self.framework, self.peer_names))
+
+    def duty_items(self) -> Html:
+        """Reference matter after the method note: what each tagged item says, and its answer."""
+        view, own = self.duty_data
+        return Html(duty_sections.items_appendix(view, self.framework, own))
 
 
 def prepare(

@@ -67,6 +67,7 @@ def write_summary_files(
         plan.loaded.assessments, plan.framework, plan.period, plan.organisations, today
     )
     write_summary_csv(table, folder / "summary.csv")
+    duty = duty_summary(plan, scores, items)
     peers = {None: "all other organisations in the period", "own": "each one's own peer group"}
     write_summary_xlsx(
         table,
@@ -74,6 +75,7 @@ def write_summary_files(
         folder / "summary.xlsx",
         framework=plan.framework,
         period=plan.period,
+        duty=duty,
         about=[
             ("Period", plan.period),
             ("Made", datetime.now().isoformat(timespec="seconds")),
@@ -83,6 +85,18 @@ def write_summary_files(
             ("Invalid files skipped", ", ".join(plan.loaded.invalid_files) or "none"),
         ],
     )
+
+
+def duty_summary(plan: Plan, scores: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """The duty sheet's rows, from the call each report's duty section makes."""
+    from ...duty import duty_table
+    from ..data import Scored
+    from ..pages.duty_sections import duty_views
+
+    scored = Scored(plan.framework, plan.loaded.assessments, scores, items, [], plan.frameworks)
+    views = duty_views(scored, plan.period, plan.organisations)
+    names = {a.code: a.name for a in plan.loaded.assessments if a.period == plan.period}
+    return duty_table(views, names)
 
 
 def manifest(

@@ -51,6 +51,8 @@ class Plan:
     organisations: list[str]
     all_in_period: bool
     dimensions: list[str]
+    # every version the assessments may be on; `framework` names the dimensions (the same in all)
+    frameworks: Frameworks = field(default_factory=Frameworks.packaged)
 
 
 def parse_dimensions(value: str | None, framework: Framework) -> list[str]:
@@ -131,7 +133,7 @@ def plan_batch(options: BatchOptions) -> Plan:
         all_in = set(wanted) == set(codes)
         codes = sorted(set(wanted))
     dims = list(options.dimensions or [])
-    return Plan(framework, loaded, period, codes, all_in, dims)
+    return Plan(framework, loaded, period, codes, all_in, dims, frameworks)
 
 
 def make_tasks(plan: Plan, options: BatchOptions, folder: Path, bundle: Path) -> list[Task]:
