@@ -9,7 +9,7 @@ it is JSON, so reading one can never run code (a pickle could).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,7 +34,16 @@ class Scored:
     scores: pd.DataFrame
     items: pd.DataFrame
     problems: list  # invalid files found while loading (reported, never fatal)
-    frameworks: Frameworks = field(default_factory=Frameworks.packaged)
+    # Every version the assessments may be on (each is scored against its own). Left out, it
+    # is every packaged version when `framework` is a packaged one, else `framework` alone: a
+    # test's or a custom question bank must not be read as a packaged version of that number.
+    frameworks: Frameworks = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.frameworks is None:
+            packaged = Frameworks.packaged()
+            same = packaged.by_version.get(self.framework.version) is self.framework
+            self.frameworks = packaged if same else Frameworks.only(self.framework)
 
     def framework_of(self, assessment: Assessment) -> Framework:
         """The version one assessment was answered with: its report reads that version's items."""
