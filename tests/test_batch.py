@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from engagecycle.benchmark.change import year_on_year
 from engagecycle.benchmark.peers import peer_table
 from engagecycle.benchmark.system import SUMMARY_COLUMNS
 from engagecycle.charts.style import LEVEL_COLOURS
+from engagecycle.duty import WORDS
 from engagecycle.errors import EngageError
 from engagecycle.files import public_mode
 from engagecycle.framework import load_framework
@@ -308,12 +310,15 @@ def test_summary_xlsx_has_every_row_and_neutralised_actions(period_dir):
         "Data",
         "About",
     ]
-    # the demo is on version 1: every organisation listed once, "not rated", saying why
+    # the demo's latest year is on version 2: every organisation rated on the ten principles,
+    # the three limbs and the five domains, each rating with its reason
     duty = list(
         wb["Duty to involve"].iter_rows(min_row=summary_book.HEADER_ROW + 1, values_only=True)
     )
-    assert sorted(r[0] for r in duty) == sorted(CHOSEN)
-    assert {r[6] for r in duty} == {"not rated"} and all("no tags" in r[10] for r in duty)
+    per_org = Counter(r[0] for r in duty)
+    assert per_org == {code: 18 for code in CHOSEN}
+    assert {r[6] for r in duty} <= set(WORDS.values())
+    assert all(str(r[10]).startswith(f"{r[6]}:") for r in duty)  # the reason says it
     head = summary_book.HEADER_ROW
     rows = list(wb["Data"].iter_rows(min_row=head, values_only=True))
     assert list(rows[0]) == SUMMARY_COLUMNS and len(rows) == 1 + len(CHOSEN) * 18
