@@ -92,3 +92,30 @@ def store_v1(folder, *args, **kwargs):
         return Store(folder, *args, **kwargs)
     versions = Frameworks([load_framework(version=1), load_framework(version=2)], new_version=1)
     return Store(folder, frameworks=versions)
+
+
+# One version 2 team's answers, worked through by hand against the duty-to-involve rule
+# (docs/scoring.md section 9) in tests/test_duty.py and tests/test_duty_pages.py.
+DUTY_ANSWERS = {
+    # principle 7 (relationships.6, resources.6, identify.3, identify.6)
+    "relationships.6": 3,
+    "resources.6": 3,
+    "identify.3": 4,
+    "identify.6": 2,
+    # limb c of the duty (strategy.7, governance.6, .7, .9, .10, structures.4, develop.3,
+    # procure.7) and the annual-reporting domain (strategy.7, governance.7, insight.5)
+    "strategy.7": 3,
+    "governance.6": 2,
+    "governance.7": 1,
+    "governance.9": 3,
+    "governance.10": 3,
+    "insight.5": "n/a",
+    # principle 6 (strategy.7, governance.8, structures.6, relationships.4, public-support.4,
+    # public-support.7, develop.2, improve.4, procure.5, monitor.5)
+    "governance.8": 0,
+    "structures.6": 1,
+    "relationships.4": 1,
+    "public-support.4": 2,
+    "public-support.7": 0,
+    "develop.2": 1,
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from helpers import DUTY_ANSWERS
 
 from engagecycle.assessment import Assessment, new_document
 from engagecycle.duty import AMBER, GREEN, NOT_ENOUGH, RED, duty_view, rate
@@ -14,29 +15,7 @@ from engagecycle.scoring import item_table
 V1 = load_framework(version=1)
 V2 = load_framework(version=2)
 
-ANSWERS = {
-    # principle 7 (relationships.6, resources.6, identify.3, identify.6)
-    "relationships.6": 3,
-    "resources.6": 3,
-    "identify.3": 4,
-    "identify.6": 2,
-    # limb c of the duty (strategy.7, governance.6, .7, .9, .10, structures.4, develop.3,
-    # procure.7) and the annual-reporting domain (strategy.7, governance.7, insight.5)
-    "strategy.7": 3,
-    "governance.6": 2,
-    "governance.7": 1,
-    "governance.9": 3,
-    "governance.10": 3,
-    "insight.5": "n/a",
-    # principle 6 (strategy.7, governance.8, structures.6, relationships.4, public-support.4,
-    # public-support.7, develop.2, improve.4, procure.5, monitor.5)
-    "governance.8": 0,
-    "structures.6": 1,
-    "relationships.4": 1,
-    "public-support.4": 2,
-    "public-support.7": 0,
-    "develop.2": 1,
-}
+ANSWERS = DUTY_ANSWERS
 
 
 def view(fw=V2, answers=ANSWERS, carried=()):

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import DUTY_ANSWERS
 
 from engagecycle.duty import AMBER, NOT_ENOUGH, RED, SELF_ASSESSMENT, DutyView, Rating
 from engagecycle.framework import load_framework
@@ -43,24 +44,7 @@ V1 = load_framework(version=1)
 V2 = load_framework(version=2)
 EVIL = '<script>alert("x")</script>'
 SECRET = "SECRET-EVIDENCE-7731"
-T01 = {
-    "relationships.6": 3,
-    "resources.6": 3,
-    "identify.3": 4,
-    "identify.6": 2,
-    "strategy.7": 3,
-    "governance.6": 2,
-    "governance.7": 1,
-    "governance.9": 3,
-    "governance.10": 3,
-    "insight.5": "n/a",
-    "governance.8": 0,
-    "structures.6": 1,
-    "relationships.4": 1,
-    "public-support.4": 2,
-    "public-support.7": 0,
-    "develop.2": 1,
-}
+T01 = DUTY_ANSWERS
 
 
 @pytest.fixture(scope="module")
