@@ -37,6 +37,11 @@ def share(n: int, total: int) -> str:
     return f"{(n / total * 100 if total else 0):.0f}%"
 
 
+def only(n: int, of: str) -> str:
+    """'only 3 of the 38 items', or 'none of the 38 items': never 'only 0 of'."""
+    return f"none of {of}" if n == 0 else f"only {n} of {of}"
+
+
 def cap(text: str) -> str:
     """The first letter in capitals, the rest as it is ('baton dropped' -> 'Baton dropped')."""
     return text[:1].upper() + text[1:]

@@ -335,3 +335,10 @@ def test_peers_are_only_organisations_on_the_same_version():
     )
     d = build_report_data(scores, item_table(docs, KNOWN), docs, V2, "P1", NOW)
     assert d.peer_count == 5 and "3 on another version are not compared" in d.peer_basis
+
+
+def test_no_comparable_answer_reads_none_not_only_0():
+    from engagecycle.words import only
+
+    assert only(0, "the 38 comparable items") == "none of the 38 comparable items"
+    assert only(7, "the 42 comparable items") == "only 7 of the 42 comparable items"

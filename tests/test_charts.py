@@ -479,3 +479,13 @@ def test_data_uri_is_a_small_valid_png(make):
 
 def test_legend_patches_are_real_patches():
     assert all(isinstance(h, Patch) for h in level_legend_handles())
+
+
+def test_trend_counts_too_few_as_the_headline_does():
+    # after a change of question bank the headline counts over the items that kept their
+    # meaning, and says "none" rather than "only 0": the chart under it says the same
+    flat = history_frame({"2023/24": (2.0, 2.0, 2.0), "2024/25": (2.1, 2.0, 2.0)})
+    across = {**_yoy(NOT_ENOUGH, math.nan, n=0, applicable=75), "comparable_applicable": 38}
+    words = " ".join(" ".join(texts(trend(flat, FW, across))).split())
+    assert "None of the 38 comparable items were answered in both years" in words
+    assert "Only 0" not in words and "75" not in words

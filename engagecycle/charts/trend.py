@@ -14,7 +14,7 @@ from matplotlib.transforms import offset_copy
 from ..benchmark.rules import format_change
 from ..framework import Framework
 from ..levels import LEVELS, MAX_LEVEL, band, band_index
-from ..words import plural
+from ..words import cap, only, plural
 from .style import (
     BASE_PT,
     DARK_GREY,
@@ -243,10 +243,13 @@ def _trend_title(
     n = int(change.get("items_compared") or 0)
     direction = str(change.get("direction") or "")
     if direction not in ("improved", "declined", "no real change"):
+        # counted as the headline counts: over the items that could be compared at all
         app = int(change.get("applicable") or 0)
+        kept = int(change.get("comparable_applicable", app) or 0)
+        of = f"{app} items" if kept == app else f"the {kept} comparable items"
         return (
             f"Too few comparable answers to measure change since {since}",
-            f"{lines} Only {n} of {app} items were answered in both years.",
+            f"{lines} {cap(only(n, of))} were answered in both years.",
         )
     amount = format_change(float(change["change"]))
     title = {

@@ -24,7 +24,16 @@ from ...benchmark.rules import (
 )
 from ...framework import Framework
 from ...scoring import DISCUSS_SPREAD, LOW_EVIDENCE_BELOW
-from ...words import cap, dimension_short, dimension_title, join_words, plural, share, verb
+from ...words import (
+    cap,
+    dimension_short,
+    dimension_title,
+    join_words,
+    only,
+    plural,
+    share,
+    verb,
+)
 from .html import esc, figure_html, kpi_card, level_badge, missing, num, pct, signed
 from .links import linkify
 
@@ -216,7 +225,7 @@ def _change_sentence(yoy: dict, d: ReportData) -> str:
     if not is_change(direction):
         of = f"its {app} applicable items" if kept == app else f"the {kept} comparable items"
         return (
-            f"It cannot yet be compared with {since}: only {n} of {of} "
+            f"It cannot yet be compared with {since}: {only(n, of)} "
             f"were answered in both years{_unconfirmed_clause(d)}, and at least half are needed "
             f"to call a movement a change.{tail}"
         )
