@@ -82,7 +82,10 @@ FRAMEWORK_ID = "engagement-cycle"
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
 # Every released version, so that old assessments always find the bank they were answered with.
 PACKAGED: dict[int, str] = {1: "engagement-cycle.yaml", 2: "engagement-cycle-v2.yaml"}
-DEFAULT_VERSION = 1  # what `load_framework()` returns (the reports read it until phase 2)
+# What `load_framework()` returns with no path or version. The store, the reports and the
+# batch read each assessment against the version it records (`versions.Frameworks`); the
+# default serves callers that need only what every version shares (dimensions, levels).
+DEFAULT_VERSION = 1
 # The version a brand-new assessment starts on (`engagecycle new`, the workshop, the workbook).
 # An organisation whose latest assessment is on a later version stays on that version (see
 # `versions.Frameworks.for_new`). Version 2 since issue 12; version 1 files still validate and

@@ -151,11 +151,9 @@ def _run_batch(
 def score_and_bundle(plan: Plan, bundle: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score every valid assessment once and write the bundle every notebook reads."""
     from ...scoring import item_table, score_table
-    from ...versions import Frameworks
     from ..data import Scored, write_bundle
 
-    loaded = plan.loaded
-    known = Frameworks.packaged()
+    loaded, known = plan.loaded, plan.frameworks  # the versions the files were loaded with
     items = item_table(loaded.assessments, known)
     scores = score_table(loaded.assessments, known, items=items)
     write_bundle(Scored(plan.framework, loaded.assessments, scores, items, [], known), bundle)
